@@ -1,0 +1,391 @@
+"""Scenario schema and loading, with errors that name the file, the line and the field.
+
+A scenario is data validated once: every number of the game lives in `scenarios/*.yaml`.
+YAML floats are read as `Decimal` so money and rates stay exact.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; `str()` names file, line and field."""
+
+    def __init__(self, file: str, line: int | None, field: str, message: str):
+        self.file, self.line, self.field, self.message = file, line, field, message
+        where = f"{file}, line {line}" if line else file
+        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Corporation(_Model):
+    debt: Decimal = Field(ge=0)
+    average_rate: Decimal = Field(ge=0, le=1)
+    marginal_rate: Decimal = Field(gt=0, le=1)
+    refinance_share: Decimal = Field(ge=0, le=1)
+    cash: Decimal
+    cash_minimum: Decimal = Field(ge=0)
+    damp_homes: int = Field(ge=0)
+
+
+class Costs(_Model):
+    """Costs per home per year; the norms are what a market landlord would spend."""
+    maintenance: Decimal = Field(ge=0)
+    management: Decimal = Field(ge=0)
+    levies: Decimal = Field(ge=0)
+    liveability_spend: Decimal = Field(ge=0)
+    vpb: Decimal = Field(ge=0)
+    norm_maintenance: Decimal = Field(ge=0)
+    norm_management: Decimal = Field(ge=0)
+
+
+class Constants(_Model):
+    vacancy_loss: Decimal = Field(ge=0, lt=1)
+    policy_value_factor: Decimal = Field(ge=0)
+    house_price_pass_through: Decimal = Field(ge=0)
+
+
+class Norms(_Model):
+    icr_min: Decimal
+    ltv_max: Decimal
+    solvency_min: Decimal
+
+
+class Macro(_Model):
+    inflation: Decimal
+    house_price_growth: Decimal
+    market_rent_growth: Decimal
+    rent_cap: Decimal
+    build_cost_index: Decimal = Field(gt=0)
+
+
+class MacroOverride(_Model):
+    inflation: Optional[Decimal] = None
+    house_price_growth: Optional[Decimal] = None
+    market_rent_growth: Optional[Decimal] = None
+    rent_cap: Optional[Decimal] = None
+    build_cost_index: Optional[Decimal] = None
+
+
+class Event(_Model):
+    round: int = Field(ge=1)
+    name: str
+    description: str = ""
+    set: MacroOverride = MacroOverride()
+    marginal_rate_add: Decimal = Decimal(0)
+
+
+class Labels(_Model):
+    ab: int = Field(ge=0)
+    cd: int = Field(ge=0)
+    efg: int = Field(ge=0)
+
+
+class Municipality(_Model):
+    id: str
+    name: str
+    kind: str = ""
+    units: int = Field(gt=0)
+    rent: Decimal = Field(ge=0)
+    market_rent: Decimal = Field(ge=0)
+    market_value: Decimal = Field(ge=0)
+    labels: Labels
+    liveability: Decimal = Field(ge=1, le=10)
+    need: Decimal = Decimal(0)  # need indicator, for spending "naar opgave"
+
+    @model_validator(mode="after")
+    def _labels_sum(self):
+        total = self.labels.ab + self.labels.cd + self.labels.efg
+        if total != self.units:
+            raise ValueError(f"labels add up to {total}, not to units ({self.units})")
+        return self
+
+
+class Frame(_Model):
+    id: Literal["prudent", "balanced", "generous"] | str
+    name: str
+    social_share: Decimal = Field(ge=0)
+    icr_target: Decimal = Field(gt=0)
+
+
+class RentPolicy(_Model):
+    id: str
+    name: str
+    rule: Literal["cap", "inflation", "cap_minus", "freeze"]
+    points: Decimal = Decimal(0)
+
+
+class Build(_Model):
+    municipality: str
+    homes: int = Field(gt=0)
+    cost_per_home: Decimal = Field(ge=0)
+    rent: Decimal = Field(ge=0)
+    market_rent: Decimal = Field(ge=0)
+    value: Decimal = Field(ge=0)
+    label: Literal["ab", "cd", "efg"] = "ab"
+
+
+class Buy(_Model):
+    municipality: str
+    homes: int = Field(gt=0)
+    price: Decimal = Field(ge=0)
+    rent: Decimal = Field(ge=0)
+    market_rent: Decimal = Field(ge=0)
+    value: Decimal = Field(ge=0)
+    label: Literal["ab", "cd", "efg"] = "cd"
+
+
+class Upgrade(_Model):
+    municipality: str
+    homes: int = Field(gt=0)
+    cost_per_home: Decimal = Field(ge=0)
+    value_uplift: Decimal = Decimal(0)
+    maintenance_change: Decimal = Decimal(0)
+    rent_change: Decimal = Decimal(0)
+
+
+class Demolish(_Model):
+    municipality: str
+    homes: int = Field(gt=0)
+    cost_per_home: Decimal = Field(ge=0)
+
+
+class Sell(_Model):
+    municipality: str
+    homes: int = Field(gt=0)
+    price: Decimal = Field(ge=0)
+
+
+class Liveability(_Model):
+    municipality: str
+    amount: Decimal = Field(ge=0)
+
+
+class Damp(_Model):
+    homes: int = Field(ge=0)
+    amount: Decimal = Field(ge=0)
+
+
+class RentCut(_Model):
+    municipality: str
+    households: int = Field(gt=0)
+    per_home: Decimal = Field(gt=0)
+
+
+class Option(_Model):
+    """A pre-defined choice: a project (Vastgoedkamer) or a programme (Maatschappelijke Kamer)."""
+    id: str
+    chamber: Literal["property", "social"]
+    name: str
+    theme: str = ""
+    municipality: Optional[str] = None  # where it lands, when no component says
+    build: Optional[Build] = None
+    buy: Optional[Buy] = None
+    upgrade: Optional[Upgrade] = None
+    demolish: Optional[Demolish] = None
+    sell: Optional[Sell] = None
+    one_off_expense: Decimal = Decimal(0)
+    management_change: Decimal = Decimal(0)
+    liveability: Optional[Liveability] = None
+    damp: Optional[Damp] = None
+    rent_cut: Optional[RentCut] = None
+
+    def municipalities(self) -> list[str]:
+        parts = (self.build, self.buy, self.upgrade, self.demolish, self.sell, self.liveability, self.rent_cut)
+        found = [p.municipality for p in parts if p is not None]
+        if self.municipality:
+            found.append(self.municipality)
+        return list(dict.fromkeys(found))
+
+    @property
+    def is_project(self) -> bool:
+        return any(p is not None for p in (self.build, self.buy, self.upgrade, self.demolish, self.sell))
+
+
+class Scenario(_Model):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    mode: Literal["driekamer", "prioriteiten"] = "driekamer"
+    name: str
+    description: str = ""
+    start_year: int = 2026
+    rounds: int = Field(ge=1, le=20)
+    social_budget_mode: Literal["fixed", "residual"] = "fixed"
+    default_frame: str = "balanced"
+    baseline_rent_policy: str = "inflation"
+    corporation: Corporation
+    costs: Costs
+    constants: Constants
+    norms: Norms
+    macro: Macro
+    events: list[Event] = []
+    municipalities: list[Municipality] = Field(min_length=1)
+    frames: list[Frame] = Field(min_length=1)
+    rent_policies: list[RentPolicy] = Field(min_length=1)
+    options: list[Option] = []
+
+    @model_validator(mode="after")
+    def _references(self):
+        problems = reference_problems(self)
+        if problems:
+            raise ValueError(problems[0][1])
+        return self
+
+    # lookups -------------------------------------------------------------
+    def frame(self, frame_id: str) -> Frame:
+        return next(f for f in self.frames if f.id == frame_id)
+
+    def rent_policy(self, policy_id: str) -> RentPolicy:
+        return next(p for p in self.rent_policies if p.id == policy_id)
+
+    def option(self, option_id: str) -> Option:
+        return next(o for o in self.options if o.id == option_id)
+
+    def options_of(self, chamber: str) -> list[Option]:
+        return [o for o in self.options if o.chamber == chamber]
+
+    def event_for(self, round_no: int) -> Optional[Event]:
+        return next((e for e in self.events if e.round == round_no), None)
+
+    def municipality(self, muni_id: str) -> Municipality:
+        return next(m for m in self.municipalities if m.id == muni_id)
+
+
+def reference_problems(s: Scenario) -> list[tuple[tuple, str]]:
+    """Cross-field checks, each with the location of the offending field."""
+    out: list[tuple[tuple, str]] = []
+    munis = {m.id for m in s.municipalities}
+    for kind in ("municipalities", "frames", "rent_policies", "options"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(s, kind)):
+            if item.id in seen:
+                out.append(((kind, i, "id"), f"duplicate id '{item.id}'"))
+            seen.add(item.id)
+    parts = ("build", "buy", "upgrade", "demolish", "sell", "liveability", "rent_cut")
+    for i, o in enumerate(s.options):
+        for part in parts:
+            comp = getattr(o, part)
+            if comp is not None and comp.municipality not in munis:
+                out.append((("options", i, part, "municipality"),
+                            f"unknown municipality '{comp.municipality}' (known: {', '.join(sorted(munis))})"))
+        if o.municipality is not None and o.municipality not in munis:
+            out.append((("options", i, "municipality"), f"unknown municipality '{o.municipality}'"))
+    if s.default_frame not in {f.id for f in s.frames}:
+        out.append((("default_frame",), f"'{s.default_frame}' is not one of the frames"))
+    if s.baseline_rent_policy not in {p.id for p in s.rent_policies}:
+        out.append((("baseline_rent_policy",), f"'{s.baseline_rent_policy}' is not one of the rent policies"))
+    for i, e in enumerate(s.events):
+        if e.round > s.rounds:
+            out.append((("events", i, "round"), f"round {e.round} is after the last round ({s.rounds})"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Loading with line numbers
+
+class _DecimalLoader(yaml.SafeLoader):
+    """Reads floats as Decimal, so 0.029 is exactly 0.029."""
+
+
+def _construct_decimal(loader, node):
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _node_at(node, loc: tuple) -> yaml.Node | None:
+    """The YAML node at a pydantic error location, or the deepest one that exists."""
+    found = node
+    for key in loc:
+        if isinstance(found, yaml.MappingNode):
+            nxt = next((v for k, v in found.value if k.value == key), None)
+            if nxt is None:
+                return found
+            found = nxt
+        elif isinstance(found, yaml.SequenceNode) and isinstance(key, int) and key < len(found.value):
+            found = found.value[key]
+        else:
+            return found
+    return found
+
+
+def _field_name(loc: tuple, data) -> str:
+    """A dotted field path; list items are named by their id where they have one."""
+    parts: list[str] = []
+    cur = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(cur, list) and key < len(cur):
+            item = cur[key]
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{ident or key}]"]
+            cur = item
+        else:
+            parts.append(str(key))
+            cur = cur.get(key) if isinstance(cur, dict) else None
+    return ".".join(parts)
+
+
+def load_text(text: str, file: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text; raise ScenarioError naming file, line and field."""
+    try:
+        root = yaml.compose(text, Loader=_DecimalLoader)
+        data = _DecimalLoader(text).get_single_data() if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(file, line, "", f"not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(file, 1, "", "a scenario must be a mapping of fields (id, name, rounds, …)")
+    try:
+        Scenario.model_validate(data)  # field errors first, with their own locations
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if not err["loc"] and err["type"] == "value_error":
+            problems = reference_problems(Scenario.model_construct(**_shallow(data)))
+            if problems:
+                loc, msg = problems[0]
+                node = _node_at(root, loc)
+                line = node.start_mark.line + 1 if node is not None else None
+                raise ScenarioError(file, line, _field_name(loc, data), msg) from None
+        loc = tuple(l for l in err["loc"] if not (isinstance(l, str) and l.startswith("function-")))
+        # model_validator errors carry the model's loc; strip pydantic's union tags
+        loc = tuple(l for l in loc if l not in ("str", "literal['prudent','balanced','generous']"))
+        node = _node_at(root, loc)
+        line = node.start_mark.line + 1 if node is not None else None
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "is required but missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "is not a known field (check the spelling)"
+        raise ScenarioError(file, line, _field_name(loc, data), msg) from None
+    return Scenario.model_validate(data)
+
+
+def _shallow(data: dict) -> dict:
+    """Validated sub-models for a cross-field check (each list item on its own)."""
+    fields = Scenario.model_fields
+    out = dict(data)
+    for name, cls in (("municipalities", Municipality), ("frames", Frame),
+                      ("rent_policies", RentPolicy), ("options", Option), ("events", Event)):
+        out[name] = [cls.model_validate(x) for x in data.get(name) or []]
+    for name in ("default_frame", "baseline_rent_policy", "rounds"):
+        out.setdefault(name, fields[name].default)
+    return out
+
+
+def load_file(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), None, "", f"cannot be read ({exc})") from None
+    return load_text(text, file=str(path))
