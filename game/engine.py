@@ -1,0 +1,469 @@
+"""Commands -> events; events -> state. The DrieKamerSpel round engine, pure and replayable.
+
+`decide(room, actor, command)` validates a command completely and returns the events it
+causes (an empty list when it would change nothing: repeats are harmless) or raises
+`Refusal`. `apply(room, event)` folds one event into the state; `replay(events)` rebuilds a
+room. Nothing here does I/O or reads the clock: times come in on the events.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .finance import CorpState, initial_state, opening_figures
+from .messages import Refusal, role_name
+from .names import MAX_NAME, clean_name, name_key
+from .plan import Outcome, Package, Planner, cap_blocked, over_budget
+from .rotation import CHAMBERS, roles_for_seats
+from .scenario import Scenario, load_text
+
+MAX_TABLES = 12
+MAX_PLAYERS = 120
+
+FACILITATOR_COMMANDS = {"start", "lock", "reopen", "reveal", "next_round", "end", "move_player",
+                        "remove_player", "set_rotation"}
+PLAYER_COMMANDS = {"choose_frame", "choose_rent_policy", "select", "cover", "confirm"}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Player:
+    id: str
+    name: str
+    token_hash: str
+    table: Optional[int] = None
+    seat: int = 0              # order at the table: lower sits earlier in the rotation
+    removed: bool = False
+
+
+@dataclass
+class Table:
+    index: int
+    corp: CorpState
+    opening: dict
+    history: list[dict] = field(default_factory=list)
+    package: Package = field(default_factory=Package)
+    confirmed: set[str] = field(default_factory=set)
+    defaults: list[str] = field(default_factory=list)
+    planner: Optional[Planner] = None
+
+
+@dataclass
+class Room:
+    code: str
+    scenario: Scenario
+    scenario_text: str
+    facilitator_hash: str
+    tables: list[Table]
+    players: dict[str, Player] = field(default_factory=dict)
+    stage: str = "lobby"       # lobby | open | locked | revealed | finished
+    round: int = 0
+    version: int = 0
+    rotation_frozen_at: Optional[int] = None
+    created_at: str = ""
+    seat_counter: int = 0
+
+    # --- derived --------------------------------------------------------
+    @property
+    def phase(self) -> str:
+        if self.stage == "open":
+            return "frame" if any(t.package.frame is None for t in self.tables) else "choices"
+        return self.stage
+
+    def active_players(self) -> list[Player]:
+        return [p for p in self.players.values() if not p.removed]
+
+    def table_players(self, index: int) -> list[Player]:
+        return sorted((p for p in self.active_players() if p.table == index), key=lambda p: p.seat)
+
+    def roles(self, index: int) -> dict[str, list[str]]:
+        """Player id -> chambers held this round at table `index`."""
+        players = self.table_players(index)
+        r = max(self.round, 1) - 1
+        if self.rotation_frozen_at is not None:
+            r = self.rotation_frozen_at
+        return {p.id: roles for p, roles in zip(players, roles_for_seats(len(players), r))}
+
+    def planner(self, table: Table) -> Planner:
+        if table.planner is None:
+            last = table.history[-1]["figures"] if table.history else None
+            table.planner = Planner(self.scenario, table.corp, max(self.round, 1), cap_blocked(last, self.scenario))
+        return table.planner
+
+    def outcome(self, table: Table, pkg: Optional[Package] = None) -> Outcome:
+        return self.planner(table).outcome(pkg or table.package)
+
+    def player_by_token(self, token_h: str) -> Optional[Player]:
+        return next((p for p in self.players.values() if p.token_hash == token_h), None)
+
+
+# ---------------------------------------------------------------------------
+# Creating a room and joining it (no actor yet)
+
+def create_events(code: str, scenario_text: str, tables: int, facilitator_hash: str, at: str = "") -> list[dict]:
+    if not 1 <= tables <= MAX_TABLES:
+        raise Refusal("too_many_tables", max=MAX_TABLES)
+    load_text(scenario_text)  # refuses a broken scenario before anything is stored
+    return [{"type": "room_created", "code": code, "scenario_text": scenario_text, "tables": tables,
+             "facilitator_hash": facilitator_hash, "at": at}]
+
+
+def join_events(room: Room, player_id: str, raw_name: str, token_h: str, at: str = "") -> list[dict]:
+    name = clean_name(raw_name)
+    if not name or len(name) > MAX_NAME:
+        raise Refusal("bad_name", max=MAX_NAME)
+    if room.stage == "finished":
+        raise Refusal("game_finished")
+    if any(name_key(p.name) == name_key(name) for p in room.active_players()):
+        raise Refusal("duplicate_name", name=name)
+    if len(room.active_players()) >= MAX_PLAYERS:
+        raise Refusal("room_full", max=MAX_PLAYERS)
+    table = None
+    if room.stage != "lobby":  # a late joiner sits at the smallest table, in the next seat
+        table = min(range(len(room.tables)), key=lambda i: (len(room.table_players(i)), i))
+    return [{"type": "player_joined", "player_id": player_id, "name": name, "token_hash": token_h,
+             "table": table, "at": at}]
+
+
+# ---------------------------------------------------------------------------
+# Commands
+
+def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict) -> list[dict]:
+    """Validate `cmd` from `actor` (("facilitator", None) or ("player", id)); return its events."""
+    kind = cmd.get("type")
+    if kind in FACILITATOR_COMMANDS:
+        if actor[0] != "facilitator":
+            raise Refusal("not_facilitator")
+        return _facilitator(room, cmd)
+    if kind in PLAYER_COMMANDS:
+        if actor[0] != "player":
+            raise Refusal("not_a_player")
+        return _player(room, room.players[actor[1]], cmd)
+    raise Refusal("unknown_command", type=kind)
+
+
+def _check_round(room: Room, cmd: dict) -> None:
+    given = cmd.get("round")
+    if given is not None and given != room.round:
+        raise Refusal("wrong_round", given=given, current=room.round)
+
+
+def _facilitator(room: Room, cmd: dict) -> list[dict]:
+    kind, rnd = cmd["type"], cmd.get("round")
+    if room.stage == "finished":
+        return [] if kind == "end" else _raise("game_finished")
+    if kind == "start":
+        if room.stage != "lobby":
+            return []  # a repeated start is harmless
+        players = room.active_players()
+        if len(players) < len(room.tables):
+            raise Refusal("not_enough_players", players=len(players), tables=len(room.tables))
+        order = sorted(players, key=lambda p: p.seat)
+        seating = _balanced_seating(room, order)
+        return [{"type": "game_started", "seating": seating, "round": 1}]
+    if kind == "end":
+        return [{"type": "game_ended", "round": room.round}]
+    if kind == "move_player":
+        p = _player_arg(room, cmd)
+        t = _table_arg(room, cmd)
+        return [] if p.table == t else [{"type": "player_moved", "player_id": p.id, "table": t}]
+    if kind == "remove_player":
+        p = _player_arg(room, cmd)
+        return [{"type": "player_removed", "player_id": p.id}]
+    if kind == "set_rotation":
+        on = bool(cmd.get("on", True))
+        if on == (room.rotation_frozen_at is None):
+            return []
+        return [{"type": "rotation_set", "on": on, "round": room.round}]
+    if room.stage == "lobby":
+        raise Refusal("wrong_phase", phase="lobby")
+    if kind == "lock":
+        if rnd is not None and rnd < room.round:
+            return []
+        _check_round(room, cmd)
+        if room.stage != "open":
+            return []  # already locked or revealed: the repeat changes nothing
+        defaults = {}
+        for t in room.tables:
+            missing = [d for d in ("frame", "rent_policy") if getattr(t.package, d) is None]
+            if missing:
+                defaults[str(t.index)] = missing
+        return [{"type": "round_locked", "round": room.round, "defaults": defaults}]
+    if kind == "reopen":
+        _check_round(room, cmd)
+        if room.stage == "open":
+            return []
+        if room.stage != "locked":
+            raise Refusal("wrong_phase", phase=room.phase)
+        return [{"type": "round_reopened", "round": room.round}]
+    if kind == "reveal":
+        if rnd is not None and rnd < room.round:
+            return []
+        _check_round(room, cmd)
+        if room.stage == "revealed":
+            return []
+        if room.stage != "locked":
+            raise Refusal("not_locked")
+        return [{"type": "round_revealed", "round": room.round}]
+    if kind == "next_round":
+        if rnd is not None and rnd < room.round:
+            return []  # a replayed "next" for an earlier round
+        _check_round(room, cmd)
+        if room.stage != "revealed":
+            raise Refusal("not_revealed")
+        if room.round >= room.scenario.rounds:
+            return [{"type": "game_ended", "round": room.round}]
+        return [{"type": "round_started", "round": room.round + 1}]
+    raise Refusal("unknown_command", type=kind)
+
+
+def _raise(code: str, **params):
+    raise Refusal(code, **params)
+
+
+def _balanced_seating(room: Room, order: list[Player]) -> dict[str, int]:
+    return {p.id: i % len(room.tables) for i, p in enumerate(order)}
+
+
+def _player_arg(room: Room, cmd: dict) -> Player:
+    p = room.players.get(str(cmd.get("player", "")))
+    if p is None or p.removed:
+        raise Refusal("unknown_player", player=cmd.get("player"))
+    return p
+
+
+def _table_arg(room: Room, cmd: dict) -> int:
+    t = cmd.get("table")
+    if not isinstance(t, int) or not 0 <= t < len(room.tables):
+        raise Refusal("unknown_table", table=t, tables=len(room.tables))
+    return t
+
+
+def _player(room: Room, player: Player, cmd: dict) -> list[dict]:
+    kind = cmd["type"]
+    if player.removed:
+        raise Refusal("removed")
+    if room.stage in ("locked", "revealed") and cmd.get("round") in (None, room.round):
+        raise Refusal("round_locked")
+    _check_round(room, cmd)
+    if room.stage != "open":
+        raise Refusal("wrong_phase", phase=room.phase)
+    if player.table is None:
+        raise Refusal("no_table")
+    table = room.tables[player.table]
+    mine = room.roles(table.index).get(player.id, [])
+    pkg = table.package
+    base = {"table": table.index, "round": room.round, "by": player.id}
+
+    if kind == "confirm":
+        if pkg.frame is None:
+            raise Refusal("frame_first")
+        new = [r for r in mine if r not in table.confirmed]
+        return [{"type": "roles_confirmed", "roles": new, **base}] if new else []
+
+    s = room.scenario
+    if kind == "choose_frame":
+        _need_role(mine, "capital")
+        frame = cmd.get("frame")
+        if frame not in {f.id for f in s.frames}:
+            raise Refusal("unknown_frame", frame=frame)
+        if pkg.frame == frame:
+            return []
+        cand = pkg.copy()
+        cand.frame = frame
+        _within_budget(room, table, cand)
+        return [{"type": "frame_chosen", "frame": frame, **base}]
+
+    if pkg.frame is None:
+        raise Refusal("frame_first")
+    if kind == "choose_rent_policy":
+        _need_role(mine, "social")
+        policy = cmd.get("policy")
+        if policy not in {p.id for p in s.rent_policies}:
+            raise Refusal("unknown_policy", policy=policy)
+        if pkg.rent_policy == policy:
+            return []
+        cand = pkg.copy()
+        cand.rent_policy = policy
+        _within_budget(room, table, cand)
+        return [{"type": "rent_policy_chosen", "policy": policy, **base}]
+
+    option_id = cmd.get("option")
+    option = next((o for o in s.options if o.id == option_id), None)
+    if option is None:
+        raise Refusal("unknown_option", option=option_id)
+    on = bool(cmd.get("selected", cmd.get("covered", True)))
+    cand = pkg.copy()
+    if kind == "select":
+        _need_role(mine, option.chamber)
+        target = cand.selected if option.chamber == "property" else cand.programmes
+        if (option.id in target) == on:
+            return []
+        (target.add if on else target.discard)(option.id)
+        if not on:
+            cand.covered.discard(option.id)
+        _within_budget(room, table, cand)
+        return [{"type": "option_selected", "option": option.id, "selected": on, **base}]
+    if kind == "cover":
+        _need_role(mine, "social")
+        if option.chamber != "property" or option.id not in pkg.selected:
+            raise Refusal("not_proposed", option=option.id)
+        if on and room.planner(table).tops({option.id}).get(option.id, 0) == 0:
+            raise Refusal("no_top", option=option.id)
+        if (option.id in cand.covered) == on:
+            return []
+        (cand.covered.add if on else cand.covered.discard)(option.id)
+        _within_budget(room, table, cand)
+        return [{"type": "top_covered", "option": option.id, "covered": on, **base}]
+    raise Refusal("unknown_command", type=kind)
+
+
+def _need_role(mine: list[str], role: str) -> None:
+    if role not in mine:
+        held = ", ".join(role_name(r) for r in mine) or "zonder rol"
+        raise Refusal("not_your_role", role=role_name(role), mine=held)
+
+
+def _within_budget(room: Room, table: Table, cand: Package) -> None:
+    problem = over_budget(room.outcome(table), room.outcome(table, cand))
+    if problem:
+        code, params = problem
+        raise Refusal(code, **{k: _euros(v) for k, v in params.items()})
+
+
+def _euros(amount) -> str:
+    return f"{round(amount):,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------------------
+# The fold
+
+def apply(room: Optional[Room], e: dict) -> Room:
+    """Fold one event into the room (the first event creates it)."""
+    kind = e["type"]
+    if kind == "room_created":
+        s = load_text(e["scenario_text"])
+        start = initial_state(s)
+        opening = opening_figures(start, s)
+        room = Room(code=e["code"], scenario=s, scenario_text=e["scenario_text"],
+                    facilitator_hash=e["facilitator_hash"], created_at=e.get("at", ""),
+                    tables=[Table(i, start, opening) for i in range(e["tables"])])
+    else:
+        _FOLD[kind](room, e)
+    room.version += 1
+    return room
+
+
+def _joined(room: Room, e: dict) -> None:
+    room.seat_counter += 1
+    room.players[e["player_id"]] = Player(e["player_id"], e["name"], e["token_hash"], e.get("table"), room.seat_counter)
+
+
+def _started(room: Room, e: dict) -> None:
+    for pid, t in e["seating"].items():
+        room.players[pid].table = t
+    _new_round(room, e["round"])
+
+
+def _new_round(room: Room, rnd: int) -> None:
+    room.stage, room.round = "open", rnd
+    for t in room.tables:
+        t.package, t.confirmed, t.defaults, t.planner = Package(), set(), [], None
+
+
+def _moved(room: Room, e: dict) -> None:
+    room.seat_counter += 1
+    p = room.players[e["player_id"]]
+    p.table, p.seat = e["table"], room.seat_counter
+
+
+def _removed(room: Room, e: dict) -> None:
+    room.players[e["player_id"]].removed = True
+
+
+def _rotation(room: Room, e: dict) -> None:
+    room.rotation_frozen_at = None if e["on"] else max(e["round"], 1) - 1
+
+
+def _changed(room: Room, e: dict) -> None:
+    t = room.tables[e["table"]]
+    pkg = t.package
+    kind = e["type"]
+    if kind == "frame_chosen":
+        pkg.frame = e["frame"]
+    elif kind == "rent_policy_chosen":
+        pkg.rent_policy = e["policy"]
+    elif kind == "option_selected":
+        chamber = room.scenario.option(e["option"]).chamber
+        target = pkg.selected if chamber == "property" else pkg.programmes
+        (target.add if e["selected"] else target.discard)(e["option"])
+        if not e["selected"]:
+            pkg.covered.discard(e["option"])
+    elif kind == "top_covered":
+        (pkg.covered.add if e["covered"] else pkg.covered.discard)(e["option"])
+    t.confirmed = set()  # a changed package must be confirmed again
+
+
+def _confirmed(room: Room, e: dict) -> None:
+    room.tables[e["table"]].confirmed.update(e["roles"])
+
+
+def _locked(room: Room, e: dict) -> None:
+    room.stage = "locked"
+    s = room.scenario
+    for key, missing in e["defaults"].items():
+        t = room.tables[int(key)]
+        t.defaults = list(missing)
+        if "frame" in missing:
+            t.package.frame = s.default_frame
+        if "rent_policy" in missing:
+            t.package.rent_policy = s.baseline_rent_policy
+
+
+def _reopened(room: Room, e: dict) -> None:
+    room.stage = "open"
+    for t in room.tables:  # defaults set at the lock are taken back: the choice is open again
+        if "frame" in t.defaults:
+            t.package.frame = None
+        if "rent_policy" in t.defaults:
+            t.package.rent_policy = None
+        t.defaults = []
+
+
+def _revealed(room: Room, e: dict) -> None:
+    room.stage = "revealed"
+    for t in room.tables:
+        out = room.outcome(t)
+        t.history.append({
+            "round": room.round, "year": room.scenario.start_year + room.round - 1,
+            "figures": out.result.figures, "decisions": t.package.as_dict(),
+            "going_ahead": out.going_ahead, "not_covered": out.not_covered,
+            "tops": out.tops, "defaults": list(t.defaults),
+            "budget": out.budget, "roles": room.roles(t.index),
+        })
+        t.corp = out.result.state
+
+
+def _ended(room: Room, e: dict) -> None:
+    room.stage = "finished"
+
+
+_FOLD = {
+    "player_joined": _joined, "game_started": _started, "player_moved": _moved,
+    "player_removed": _removed, "rotation_set": _rotation,
+    "frame_chosen": _changed, "rent_policy_chosen": _changed, "option_selected": _changed,
+    "top_covered": _changed, "roles_confirmed": _confirmed, "round_locked": _locked,
+    "round_reopened": _reopened, "round_revealed": _revealed,
+    "round_started": lambda room, e: _new_round(room, e["round"]), "game_ended": _ended,
+}
+
+
+def replay(events: list[dict]) -> Room:
+    room = None
+    for e in events:
+        room = apply(room, e)
+    return room
