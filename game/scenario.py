@@ -57,6 +57,7 @@ class Norms(_Model):
     icr_min: Decimal
     ltv_max: Decimal
     solvency_min: Decimal
+    amber_margin: Decimal = Decimal("0.1")  # within this share of a norm the light is amber
 
 
 class Macro(_Model):

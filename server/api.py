@@ -1,0 +1,90 @@
+"""The public JSON API v1 (bots, tests and integrations), documented in OpenAPI at /docs."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import APIRouter, Body, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from game.messages import Refusal
+
+router = APIRouter(prefix="/api/v1", tags=["api v1"])
+
+
+class CreateRoom(BaseModel):
+    scenario: str = Field("woonstad", description="scenario id, see GET /api/v1/scenarios")
+    tables: int = Field(1, ge=1, le=12, description="tables (corporations) in the room")
+
+
+class RoomCreated(BaseModel):
+    code: str
+    facilitator_token: str
+    join_url: str
+    screen_url: str
+    console_url: str
+
+
+class Join(BaseModel):
+    name: str = Field(..., max_length=200, description="display name, unique in the room")
+
+
+class Joined(BaseModel):
+    player_id: str
+    token: str
+    play_url: str
+
+
+def bearer(authorization: Optional[str]) -> Optional[str]:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def base_url(request: Request) -> str:
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def service(request: Request):
+    return request.app.state.service
+
+
+@router.get("/scenarios")
+async def scenarios(request: Request) -> list[dict]:
+    return service(request).scenarios()
+
+
+@router.post("/rooms", status_code=201, response_model=RoomCreated)
+async def create_room(request: Request, body: CreateRoom = Body(default_factory=CreateRoom)):
+    r = await service(request).create_room(body.scenario, body.tables)
+    base = base_url(request)
+    return {**r, "join_url": f"{base}/j/{r['code']}", "screen_url": f"{base}/r/{r['code']}/screen",
+            "console_url": f"{base}/r/{r['code']}/f/{r['facilitator_token']}"}
+
+
+@router.post("/rooms/{code}/players", status_code=201, response_model=Joined)
+async def join(request: Request, code: str, body: Join):
+    r = await service(request).join(code, body.name)
+    return {**r, "play_url": f"{base_url(request)}/r/{code.upper()}/p/{r['token']}"}
+
+
+@router.get("/rooms/{code}")
+async def room_view(request: Request, code: str, authorization: Optional[str] = Header(None)) -> dict:
+    svc = service(request)
+    room = await svc.room(code)
+    return svc.view(room, svc.viewer(room, bearer(authorization)))
+
+
+@router.post("/rooms/{code}/commands")
+async def command(request: Request, code: str, cmd: dict[str, Any] = Body(...),
+                  authorization: Optional[str] = Header(None)) -> dict:
+    svc = service(request)
+    room, viewer = await svc.command(code, bearer(authorization), cmd)
+    return {"version": room.version, "view": svc.view(room, viewer)}
+
+
+@router.get("/rooms/{code}/export.json")
+async def export(request: Request, code: str, authorization: Optional[str] = Header(None),
+                 token: Optional[str] = None):
+    data = await service(request).export(code, bearer(authorization) or token)
+    return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="driekamer-{code.upper()}.json"'})

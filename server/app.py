@@ -1,0 +1,45 @@
+"""The FastAPI app factory: wires settings, the event store, the service and the routes."""
+from __future__ import annotations
+
+import contextlib
+from typing import Optional
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from game.messages import Refusal
+
+from . import api, errors, pages
+from .hub import Hub
+from .render import WEB, Renderer
+from .service import GameService
+from .settings import Settings
+from .store import EventStore
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        await app.state.service.hub.close_all(1012)  # clients reconnect after a restart
+
+    app = FastAPI(title="DrieKamerSpel", version="1.0",
+                  description="Serious games for housing associations. JSON API v1 for bots and integrations.",
+                  lifespan=lifespan)
+    store = EventStore(settings.database_url)
+    svc = GameService(store, settings.scenarios_dir)
+    svc.hub = Hub(svc, settings.send_queue)
+    app.state.settings, app.state.service, app.state.renderer = settings, svc, Renderer()
+
+    app.add_exception_handler(Refusal, errors.refusal_handler)
+    app.add_exception_handler(RequestValidationError, errors.validation_handler)
+    app.add_exception_handler(StarletteHTTPException, errors.http_handler)
+    app.add_exception_handler(Exception, errors.unexpected_handler)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    return app

@@ -1,0 +1,659 @@
+"""Bot players: a whole DrieKamerSpel game played through the public JSON API v1.
+
+`run_bots(url, players, tables, seed)` creates a room on a running server, joins N bots
+("Bot 1" ...), opens one websocket per bot (and one for the facilitator), and plays every
+round with seeded random but valid decisions, exactly as a client would: it only ever sees
+the views the server sends it. The facilitator (driven here too) waits until every table has
+all roles confirmed, then locks, reveals and moves on until the game is finished. At the end
+it prints each table's years and checks the figures; the exit code is 0 only if the game
+finished, every year's figures are consistent and no request failed unexpectedly.
+
+Who acts: per table and chamber, the first holder in seat order (the *lead*) makes the
+chamber's choices; other team members only confirm once the lead has. The chambers act in
+their natural order (frame, then projects, then the social budget, which covers the tops of
+the proposed projects), so a given seed gives the same decisions whatever the timing.
+A refusal for a broken budget (409 over_social_budget / over_borrowing_cap) is normal: the
+bot just tries something else.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional, TextIO
+from urllib.parse import quote, urlsplit
+
+import httpx
+from websockets.asyncio.client import connect as ws_connect
+
+CHAMBERS = ("capital", "property", "social")
+EXPECTED_REFUSALS = {"over_social_budget", "over_borrowing_cap"}
+# A confirm that lands just after the facilitator locked is harmless (a late click).
+LATE_CONFIRM = {"round_locked", "wrong_round", "wrong_phase"}
+
+POLL_AFTER = 2.0        # seconds without a push before a client asks with GET
+ROUND_TIMEOUT = 60.0    # seconds the facilitator waits for every table to confirm
+GAME_TIMEOUT = 600.0    # the whole game
+HTTP_TIMEOUT = 20.0
+SELECT_CHANCE = 0.4     # chance a property lead proposes a project / a social lead a programme
+COVER_CHANCE = 0.85     # chance a social lead wants to cover a proposed project's top
+MONEY_TOLERANCE = 0.05  # euros: figures arrive rounded to cents
+
+
+# ---------------------------------------------------------------------------
+# Bookkeeping
+
+@dataclass
+class Stats:
+    requests: int = 0
+    refused: int = 0          # expected over-budget refusals
+    late: int = 0             # confirms that arrived after the lock
+    pushes: int = 0
+    polls: int = 0
+    ws_drops: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def fail(self, text: str) -> None:
+        self.failures.append(text)
+
+
+@dataclass
+class Reply:
+    status: str                   # ok | refused | late | failed
+    view: Optional[dict] = None
+    code: str = ""
+
+
+class Client:
+    """One identity's HTTP calls, with every failure recorded against the run."""
+
+    def __init__(self, http: httpx.AsyncClient, stats: Stats, code: str, token: str, label: str):
+        self.http, self.stats, self.code, self.token, self.label = http, stats, code, token, label
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.watcher: Optional[Watcher] = None
+
+    async def get_view(self) -> Optional[dict]:
+        self.stats.requests += 1
+        try:
+            r = await self.http.get(f"/api/v1/rooms/{self.code}", headers=self.headers)
+        except httpx.HTTPError as exc:
+            self.stats.fail(f"{self.label}: GET view: {type(exc).__name__}: {exc}")
+            return None
+        if r.status_code != 200:
+            self.stats.fail(f"{self.label}: GET view -> {r.status_code} {r.text[:200]}")
+            return None
+        view = r.json()
+        if self.watcher:
+            self.watcher.offer(view)
+        return view
+
+    async def command(self, cmd: dict, late_ok: bool = False) -> Reply:
+        self.stats.requests += 1
+        what = json.dumps(cmd, separators=(",", ":"))
+        try:
+            r = await self.http.post(f"/api/v1/rooms/{self.code}/commands", json=cmd, headers=self.headers)
+        except httpx.HTTPError as exc:
+            self.stats.fail(f"{self.label}: {what}: {type(exc).__name__}: {exc}")
+            return Reply("failed")
+        try:
+            body = r.json()
+        except ValueError:
+            body = None
+        if r.status_code == 200 and isinstance(body, dict) and isinstance(body.get("view"), dict):
+            if self.watcher:
+                self.watcher.offer(body["view"])
+            return Reply("ok", body["view"])
+        code = ""
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            code = str(body["error"].get("code", ""))
+        if r.status_code == 409 and code in EXPECTED_REFUSALS:
+            self.stats.refused += 1
+            return Reply("refused", code=code)
+        if late_ok and 400 <= r.status_code < 500 and code in LATE_CONFIRM:
+            self.stats.late += 1
+            return Reply("late", code=code)
+        self.stats.fail(f"{self.label}: {what} -> {r.status_code} {code or r.text[:200]}")
+        return Reply("failed", code=code)
+
+
+class Watcher:
+    """The newest view one identity has seen: from websocket pushes, command replies and polls."""
+
+    def __init__(self, ws_url: str, client: Client, stats: Stats, stop: asyncio.Event, proxy: Any):
+        self.ws_url, self.client, self.stats, self.stop, self.proxy = ws_url, client, stats, stop, proxy
+        self.latest: Optional[dict] = None
+        self.version = -1
+        self.pushes = 0
+        self.changed = asyncio.Event()
+        self.first_push = asyncio.Event()
+        self.task: Optional[asyncio.Task] = None
+        client.watcher = self
+
+    def offer(self, view: dict) -> None:
+        try:
+            v = int(view["room"]["version"])
+        except (KeyError, TypeError, ValueError):
+            self.stats.fail(f"{self.client.label}: a view without room.version")
+            return
+        if v >= self.version:  # an equal version may still carry news (who is online)
+            self.latest, self.version = view, v
+            self.changed.set()
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        if self.task:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+
+    async def _read(self) -> None:
+        while not self.stop.is_set():
+            try:
+                async with ws_connect(self.ws_url, max_size=None, open_timeout=10, proxy=self.proxy) as ws:
+                    async for raw in ws:
+                        msg = json.loads(raw)
+                        if not isinstance(msg, dict) or not isinstance(msg.get("view"), dict):
+                            self.stats.fail(f"{self.client.label}: websocket message without a view: {str(raw)[:120]}")
+                            continue
+                        if msg.get("version") != msg["view"].get("room", {}).get("version"):
+                            self.stats.fail(f"{self.client.label}: websocket version {msg.get('version')} "
+                                            f"!= view version {msg['view'].get('room', {}).get('version')}")
+                        self.pushes += 1
+                        self.stats.pushes += 1
+                        self.offer(msg["view"])
+                        self.first_push.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # dropped or refused: come back, as a browser would
+                if self.stop.is_set():
+                    return
+                self.stats.ws_drops += 1
+                if self.stats.ws_drops > 50:
+                    self.stats.fail(f"{self.client.label}: websocket keeps failing: {type(exc).__name__}: {exc}")
+                    return
+                await asyncio.sleep(0.5)
+
+    async def wait_newer(self, after: int, timeout: float = POLL_AFTER) -> Optional[dict]:
+        """The newest view once its version passes `after`; after `timeout` without, a GET."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.version <= after and not self.stop.is_set():
+            self.changed.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                self.stats.polls += 1
+                await self.client.get_view()
+                break
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
+        return self.latest
+
+
+# ---------------------------------------------------------------------------
+# Reading a view
+
+def plan_of(view: dict) -> Optional[dict]:
+    t = view.get("viewer", {}).get("table")
+    if t is None:
+        return None
+    tables = view.get("tables") or []
+    return tables[t].get("plan") if 0 <= t < len(tables) else None
+
+
+def leads_of(view: dict, table: int) -> dict[str, str]:
+    """Chamber -> the player id of its first holder in seat order at `table`."""
+    out: dict[str, str] = {}
+    for p in view.get("players", []):  # the view lists each table's players in seat order
+        if p.get("table") != table:
+            continue
+        for c in p.get("roles", []):
+            out.setdefault(c, p["id"])
+    return out
+
+
+def fits(card: dict, budgets: Optional[dict]) -> bool:
+    """Whether an option's pre-computed effect fits what is left of the budgets (a hint)."""
+    if not budgets:
+        return True
+    social_left = budgets.get("social_remaining")
+    if budgets.get("social_fixed") and social_left is not None \
+            and (card.get("social_budget_used") or 0) > social_left:
+        return False
+    loans_left = budgets.get("borrowing_remaining")
+    return loans_left is None or (card.get("new_loans") or 0) <= loans_left
+
+
+# ---------------------------------------------------------------------------
+# A player
+
+@dataclass
+class RoundState:
+    done: set[str] = field(default_factory=set)   # chambers whose lead (this bot) has finished
+    property_seen_done: bool = False
+    echoed: bool = False                           # a team member's own confirm, once a round
+
+
+class Bot:
+    def __init__(self, name: str, player_id: str, client: Client, watcher: Watcher, seed: int, stop: asyncio.Event):
+        self.name, self.id, self.client, self.watcher = name, player_id, client, watcher
+        self.seed, self.stop = seed, stop
+        self.rounds: dict[int, RoundState] = {}
+
+    def rng(self, table: int, rnd: int, chamber: str) -> random.Random:
+        return random.Random(f"driekamer-bots/{self.seed}/{table}/{rnd}/{chamber}")
+
+    async def play(self) -> None:
+        seen = -1
+        while not self.stop.is_set():
+            view = await self.watcher.wait_newer(seen)
+            if view is None:
+                await asyncio.sleep(0.2)
+                continue
+            seen = view["room"]["version"]
+            phase = view["room"]["phase"]
+            if phase == "finished":
+                return
+            if phase in ("frame", "choices"):
+                await self.step(view)
+
+    async def _do(self, cmd: dict, view: dict, late_ok: bool = False) -> tuple[Reply, dict]:
+        reply = await self.client.command(cmd, late_ok=late_ok)
+        return reply, (reply.view if reply.status == "ok" else view)
+
+    async def step(self, view: dict) -> None:
+        """Do what this bot can do now; return when it waits for others (or has confirmed)."""
+        me = view.get("viewer", {})
+        table, roles = me.get("table"), list(me.get("roles") or [])
+        plan = plan_of(view)
+        if table is None or not roles or plan is None:
+            return
+        rnd = view["room"]["round"]
+        st = self.rounds.setdefault(rnd, RoundState())
+        leads = leads_of(view, table)
+        if "property" in plan["package"]["confirmed"]:
+            st.property_seen_done = True
+
+        for chamber in CHAMBERS:
+            if chamber not in roles or leads.get(chamber) != self.id or chamber in st.done:
+                continue
+            if chamber == "capital":
+                view = await self.choose_frame(view, table, rnd)
+            elif chamber == "property":
+                if not plan_of(view)["package"]["frame"]:
+                    break
+                view = await self.propose(view, table, rnd)
+            else:
+                property_done = ("property" in st.done if leads.get("property") == self.id
+                                 else st.property_seen_done or not leads.get("property"))
+                if not plan_of(view)["package"]["frame"] or not property_done:
+                    break
+                view = await self.spend(view, table, rnd)
+            st.done.add(chamber)
+            if view["room"]["phase"] not in ("frame", "choices"):
+                return
+
+        plan = plan_of(view)
+        if plan is None:
+            return
+        confirmed = set(plan["package"]["confirmed"])
+        ready = all((c in st.done) if leads.get(c) == self.id else (c in confirmed) for c in roles)
+        if not ready:
+            return
+        if any(c not in confirmed for c in roles):
+            await self._do({"type": "confirm", "round": rnd}, view, late_ok=True)
+        elif not st.echoed:  # a team member agrees with what its lead confirmed (changes nothing)
+            st.echoed = True
+            await self._do({"type": "confirm", "round": rnd}, view, late_ok=True)
+
+    async def choose_frame(self, view: dict, table: int, rnd: int) -> dict:
+        plan = plan_of(view)
+        if plan["package"]["frame"]:
+            return view
+        rng = self.rng(table, rnd, "capital")
+        frames = plan["frames"]
+        order = rng.sample(frames, len(frames))
+        # prefer frames whose social budget covers the baseline's locked-in spending
+        base_used = (plan.get("baseline") or {}).get("social_budget_used") or 0
+        order.sort(key=lambda f: (f.get("social_budget") or 0) < base_used)
+        for f in order:
+            reply, view = await self._do({"type": "choose_frame", "round": rnd, "frame": f["id"]}, view)
+            if reply.status != "refused":
+                break
+        return view
+
+    async def propose(self, view: dict, table: int, rnd: int) -> dict:
+        rng = self.rng(table, rnd, "property")
+        options = [m["id"] for m in view.get("menu", []) if m.get("chamber") == "property"]
+        wanted = [o for o in options if rng.random() < SELECT_CHANCE]
+        rng.shuffle(wanted)
+        for o in wanted:
+            plan = plan_of(view)
+            if o in plan["package"]["selected"]:
+                continue
+            card = plan["cards"].get(o, {})
+            # a project without an unprofitable top goes ahead at once: it must fit now
+            if not (card.get("unprofitable_top") or 0) and not fits(card, plan["budgets"]):
+                continue
+            reply, view = await self._do({"type": "select", "round": rnd, "option": o, "selected": True}, view)
+            if reply.status in ("failed", "late"):
+                break
+        return view
+
+    async def spend(self, view: dict, table: int, rnd: int) -> dict:
+        rng = self.rng(table, rnd, "social")
+        plan = plan_of(view)
+        policies = rng.sample(plan["rent_policies"], len(plan["rent_policies"]))
+        programmes = [m["id"] for m in view.get("menu", []) if m.get("chamber") == "social"]
+        want_programmes = [o for o in programmes if rng.random() < SELECT_CHANCE]
+        rng.shuffle(want_programmes)
+        projects = sorted(m["id"] for m in view.get("menu", []) if m.get("chamber") == "property")
+        want_cover = {o: rng.random() < COVER_CHANCE for o in projects}
+        cover_order = rng.sample(projects, len(projects))
+
+        # 1. the rent policy: one that fits, else the next
+        if not plan["package"]["rent_policy"]:
+            fitting = [p for p in policies if fits(p, plan["budgets"])] or policies
+            for p in fitting:
+                reply, view = await self._do({"type": "choose_rent_policy", "round": rnd, "policy": p["id"]}, view)
+                if reply.status != "refused":
+                    break
+        # 2. programmes that fit what is left
+        for o in want_programmes:
+            plan = plan_of(view)
+            if plan is None:
+                return view
+            if o in plan["package"]["programmes"] or not fits(plan["cards"].get(o, {}), plan["budgets"]):
+                continue
+            reply, view = await self._do({"type": "select", "round": rnd, "option": o, "selected": True}, view)
+            if reply.status in ("failed", "late"):
+                return view
+        # 3. cover the tops of proposed projects where the budget allows
+        for o in cover_order:
+            plan = plan_of(view)
+            if plan is None:
+                return view
+            if o not in plan["not_covered"] or not want_cover[o]:
+                continue
+            budgets = plan["budgets"] or {}
+            top = (plan.get("tops") or {}).get(o) or 0
+            left = budgets.get("social_remaining")
+            if budgets.get("social_fixed") and left is not None and top > left:
+                continue
+            loans_left = budgets.get("borrowing_remaining")
+            if loans_left is not None and (plan["cards"].get(o, {}).get("new_loans") or 0) > loans_left:
+                continue
+            reply, view = await self._do({"type": "cover", "round": rnd, "option": o, "covered": True}, view)
+            if reply.status in ("failed", "late"):
+                return view
+        return view
+
+
+# ---------------------------------------------------------------------------
+# The facilitator
+
+class Facilitator:
+    def __init__(self, client: Client, watcher: Watcher, stats: Stats, stop: asyncio.Event, out: TextIO):
+        self.client, self.watcher, self.stats, self.stop, self.out = client, watcher, stats, stop, out
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    async def run(self) -> bool:
+        """Start, then lock / reveal / next round until the game is finished."""
+        reply = await self.client.command({"type": "start"})
+        if reply.status != "ok":
+            return False
+        seen, current, began = -1, None, time.monotonic()
+        while not self.stop.is_set():
+            view = await self.watcher.wait_newer(seen)
+            if view is None:
+                await asyncio.sleep(0.2)
+                continue
+            seen = view["room"]["version"]
+            phase, rnd = view["room"]["phase"], view["room"]["round"]
+            if rnd != current:
+                current, began = rnd, time.monotonic()
+            if phase == "finished":
+                return True
+            if phase == "lobby":
+                reply = await self.client.command({"type": "start"})
+            elif phase in ("frame", "choices"):
+                waiting = [t["name"] for t in view["tables"] if not t["progress"]["all_confirmed"]]
+                if waiting and time.monotonic() - began < ROUND_TIMEOUT:
+                    continue
+                if waiting:
+                    self.stats.fail(f"round {rnd}: {', '.join(waiting)} did not confirm within "
+                                    f"{ROUND_TIMEOUT:.0f} s; locked anyway")
+                else:
+                    self.say(f"round {rnd} ({view['room']['year']}): every table confirmed after "
+                             f"{time.monotonic() - began:.1f} s")
+                reply = await self.client.command({"type": "lock", "round": rnd})
+            elif phase == "locked":
+                reply = await self.client.command({"type": "reveal", "round": rnd})
+            elif phase == "revealed":
+                reply = await self.client.command({"type": "next_round", "round": rnd})
+            else:
+                self.stats.fail(f"unknown phase {phase!r}")
+                return False
+            if reply.status == "failed":
+                return False
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Checking and printing the result
+
+def _m(x) -> str:
+    return "-" if x is None else f"{x / 1e6:,.2f}"
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{x * 100:.1f}%"
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def check_years(view: dict) -> list[str]:
+    """Every revealed year of every table: the figures' identities and the hard budgets."""
+    problems = []
+    rounds = view["room"]["rounds"]
+    start = view["scenario"]["start_year"]
+    fixed = view["scenario"].get("social_budget_mode") == "fixed"
+    for t in view["tables"]:
+        name, history = t["name"], t.get("history") or []
+        if len(history) != rounds:
+            problems.append(f"{name}: {len(history)} years revealed, expected {rounds}")
+        for i, h in enumerate(history):
+            f, year = h.get("figures") or {}, h.get("year")
+            where = f"{name} {year}"
+            if year != start + i or h.get("round") != i + 1:
+                problems.append(f"{where}: round {h.get('round')} / year {year} out of order")
+            need = ("equity_change_realised", "ocf", "unprofitable_top", "sale_gain", "cash",
+                    "social_budget_used", "new_loans")
+            missing = [k for k in need if not isinstance(f.get(k), (int, float))]
+            if missing:
+                problems.append(f"{where}: figures missing {', '.join(missing)}")
+                continue
+            expected = f["ocf"] - f["unprofitable_top"] + f["sale_gain"]
+            if abs(f["equity_change_realised"] - expected) > MONEY_TOLERANCE:
+                problems.append(f"{where}: equity_change_realised {f['equity_change_realised']:.2f} != "
+                                f"ocf - unprofitable_top + sale_gain = {expected:.2f}")
+            if f["cash"] < 0:
+                problems.append(f"{where}: cash {f['cash']:.2f} is negative")
+            budget = h.get("social_budget")
+            if fixed:
+                if not isinstance(budget, (int, float)):
+                    problems.append(f"{where}: no social budget recorded")
+                elif f["social_budget_used"] > budget + 0.01:
+                    problems.append(f"{where}: social_budget_used {f['social_budget_used']:.2f} > "
+                                    f"social budget {budget:.2f}")
+            cap = h.get("borrowing_cap")
+            if not isinstance(cap, (int, float)):
+                problems.append(f"{where}: no borrowing cap recorded")
+            elif f["new_loans"] > cap + 0.01:
+                problems.append(f"{where}: new_loans {f['new_loans']:.2f} > borrowing cap {cap:.2f}")
+    return problems
+
+
+def print_tables(view: dict, out: TextIO) -> None:
+    for t in view["tables"]:
+        seated = [p["name"] for p in view.get("players", []) if p.get("table") == t["index"]]
+        print(f"\n{t['name']} ({', '.join(seated)})", file=out)
+        head = (f"{'year':>4}  {'frame':<9} {'rent':<10} {'going ahead':<18} {'ICR':>5} {'LTV':>6} "
+                f"{'solv.':>6} {'cash m':>8} {'debt m':>8} {'social m':>8} {'/budget':>8} {'equity Δ m':>10}")
+        print(head, file=out)
+        for h in t.get("history") or []:
+            f, d = h.get("figures") or {}, h.get("decisions") or {}
+            ahead = ",".join(h.get("going_ahead") or []) + ("+" + ",".join(d.get("programmes") or [])
+                                                            if d.get("programmes") else "")
+            print(f"{h.get('year'):>4}  {str(d.get('frame') or '-'):<9} {str(d.get('rent_policy') or '-'):<10} "
+                  f"{(ahead or '-'):<18} {_num(f.get('icr')):>5} {_pct(f.get('ltv')):>6} "
+                  f"{_pct(f.get('solvency')):>6} {_m(f.get('cash')):>8} {_m(f.get('debt')):>8} "
+                  f"{_m(f.get('social_budget_used')):>8} {_m(h.get('social_budget')):>8} "
+                  f"{_m(f.get('equity_change_realised')):>10}", file=out)
+            if h.get("defaults"):
+                print(f"      defaults at the lock: {', '.join(h['defaults'])}", file=out)
+    out.flush()
+
+
+# ---------------------------------------------------------------------------
+# The run
+
+def _ws_base(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+async def _run(url: str, players: int, tables: int, seed: int, scenario: str, out: TextIO) -> int:
+    stats = Stats()
+    stop = asyncio.Event()
+    url = url.rstrip("/")
+    loopback = _is_loopback(url)
+    ws_base = _ws_base(url)
+    say = lambda text: print(text, file=out, flush=True)  # noqa: E731
+
+    async with httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT, trust_env=not loopback,
+                                 limits=httpx.Limits(max_connections=max(20, players + 5))) as http:
+        # the scenario and the room
+        try:
+            r = await http.get("/api/v1/scenarios")
+            r.raise_for_status()
+            known = {s["id"]: s for s in r.json()}
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            say(f"error: cannot read {url}/api/v1/scenarios: {exc}")
+            return 2
+        if scenario not in known:
+            say(f"error: scenario {scenario!r} is not on the server (has: {', '.join(sorted(known))})")
+            return 2
+        if known[scenario].get("mode") not in (None, "driekamer"):
+            say(f"error: scenario {scenario!r} is mode {known[scenario].get('mode')}; the bots play driekamer")
+            return 2
+        try:
+            r = await http.post("/api/v1/rooms", json={"scenario": scenario, "tables": tables})
+        except httpx.HTTPError as exc:
+            say(f"error: creating a room: {exc}")
+            return 2
+        if r.status_code != 201:
+            say(f"error: creating a room -> {r.status_code} {r.text[:300]}")
+            return 2
+        room = r.json()
+        code = room["code"]
+        say(f"room {code}: scenario {scenario}, {tables} table(s), {players} bot(s), seed {seed}")
+
+        fac_client = Client(http, stats, code, room["facilitator_token"], "facilitator")
+        proxy = None if loopback else True
+        fac_watch = Watcher(f"{ws_base}/ws/{code}?token={quote(room['facilitator_token'])}&format=json",
+                            fac_client, stats, stop, proxy)
+        facilitator = Facilitator(fac_client, fac_watch, stats, stop, out)
+
+        bots: list[Bot] = []
+        for i in range(1, players + 1):  # one by one: the join order is the seating order
+            name = f"Bot {i}"
+            try:
+                r = await http.post(f"/api/v1/rooms/{code}/players", json={"name": name})
+            except httpx.HTTPError as exc:
+                say(f"error: {name} cannot join: {exc}")
+                return 1
+            if r.status_code != 201:
+                say(f"error: {name} cannot join -> {r.status_code} {r.text[:300]}")
+                return 1
+            j = r.json()
+            client = Client(http, stats, code, j["token"], name)
+            watch = Watcher(f"{ws_base}/ws/{code}?token={quote(j['token'])}&format=json", client, stats, stop, proxy)
+            bots.append(Bot(name, j["player_id"], client, watch, seed, stop))
+
+        watchers = [fac_watch] + [b.watcher for b in bots]
+        for w in watchers:
+            w.start()
+        finished = False
+        try:
+            try:  # everyone online before the game starts
+                await asyncio.wait_for(asyncio.gather(*(w.first_push.wait() for w in watchers)), 15)
+            except asyncio.TimeoutError:
+                silent = [w.client.label for w in watchers if not w.first_push.is_set()]
+                stats.fail(f"no websocket push within 15 s for: {', '.join(silent)} (playing on by polling)")
+            tasks = [asyncio.create_task(b.play()) for b in bots]
+            try:
+                finished = await asyncio.wait_for(facilitator.run(), GAME_TIMEOUT)
+            except asyncio.TimeoutError:
+                stats.fail(f"the game did not finish within {GAME_TIMEOUT:.0f} s")
+            if finished:  # let the bots see the end themselves
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 10)
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            for b, res in zip(bots, results):
+                if isinstance(res, Exception) and not isinstance(res, asyncio.CancelledError):
+                    stats.fail(f"{b.name} crashed: {type(res).__name__}: {res}")
+        finally:
+            stop.set()
+            for w in watchers:
+                await w.close()
+
+        final = await fac_client.get_view()
+        if final is None:
+            say("error: cannot read the final view")
+            return 1
+        if final["room"]["phase"] != "finished":
+            stats.fail(f"the game ended in phase {final['room']['phase']!r}, round {final['room']['round']}")
+        print_tables(final, out)
+        problems = check_years(final)
+        for b, w in zip(bots, watchers[1:]):
+            if not w.pushes:
+                problems.append(f"{b.name}: never received a websocket push")
+
+    say(f"\n{stats.requests} requests, {stats.refused} over-budget refusals (normal), "
+        f"{stats.late} late confirms, {stats.pushes} websocket pushes, {stats.polls} polls, "
+        f"{stats.ws_drops} websocket reconnects")
+    for p in problems:
+        say(f"CHECK FAILED: {p}")
+    for f in stats.failures:
+        say(f"FAILED: {f}")
+    ok = finished and not problems and not stats.failures
+    say("OK: the game finished and every year's figures check out" if ok else "NOT OK")
+    return 0 if ok else 1
+
+
+def run_bots(url: str, players: int, tables: int, seed: int, scenario: str = "woonstad",
+             out: TextIO = sys.stdout) -> int:
+    """Play one whole game with `players` bots at `tables` tables; return the exit code."""
+    if tables < 1 or players < tables:
+        print(f"error: {players} player(s) cannot fill {tables} table(s)", file=out)
+        return 2
+    return asyncio.run(_run(url, players, tables, seed, scenario, out))

@@ -1,0 +1,48 @@
+"""Every error leaves as `{"error": {"code", "message"}}` with a 4xx; never a 500 for bad input."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from game.messages import Refusal
+
+log = logging.getLogger("driekamer")
+
+
+def lang_of(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "nl"
+    return "en" if lang.lower().startswith("en") else "nl"
+
+
+def error_json(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def refusal_handler(request: Request, exc: Refusal) -> JSONResponse:
+    return error_json(exc.status, exc.code, exc.message(lang_of(request)))
+
+
+async def validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errs = exc.errors()
+    first = errs[0] if errs else {}
+    if first.get("type") == "json_invalid":
+        return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
+                          .message(lang_of(request)))
+    where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+    detail = f"{where}: {first.get('msg', '')}" if where else first.get("msg", "")
+    return error_json(422, "invalid_command", Refusal("invalid_command", detail=detail).message(lang_of(request)))
+
+
+async def http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    text = {404: "Deze pagina of dit adres bestaat niet.", 405: "Deze methode kan hier niet."}
+    return error_json(exc.status_code, code, text.get(exc.status_code, str(exc.detail)))
+
+
+async def unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return error_json(500, "internal", "Er ging iets mis op de server; er is niets veranderd. Probeer het opnieuw.")

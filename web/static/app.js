@@ -1,0 +1,22 @@
+// Live connection status and recovery for the htmx websocket extension.
+(function () {
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "[4]..", swap: true, error: false, target: "#flash" },
+    { code: "...", swap: false, error: true },
+  ];
+  document.addEventListener("htmx:wsOpen", function () { document.body.classList.remove("offline"); });
+  document.addEventListener("htmx:wsClose", function (e) {
+    document.body.classList.add("offline");
+    var code = e.detail && e.detail.event && e.detail.event.code;
+    // ext-ws only reconnects after 1006/1011/1012/1013; on anything else reload to resync
+    if ([1006, 1011, 1012, 1013].indexOf(code) < 0) { setTimeout(function () { location.reload(); }, 3000); }
+  });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var f = document.getElementById("flash"); if (f) f.innerHTML = "";
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var f = document.getElementById("flash"); if (f) f.textContent = "Geen verbinding met de server; probeer het zo opnieuw.";
+  });
+})();
