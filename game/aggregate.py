@@ -242,8 +242,8 @@ def mes(
         g = keys[key]
         groups[g] = (groups[g][0] + inp.weights[i], groups[g][1])
         member_of.append(g)
-    run, runs = equal_shares(inp.costs, groups, inp.budget, total_weight,
-                             add1=completion is not None, increment=step)
+    run = equal_shares(inp.costs, groups, inp.budget, total_weight,
+                       add1=completion is not None, increment=step)
     chosen = list(run.selected)
     filled = []
     if completion == "add1u" and not is_exhaustive(
@@ -253,7 +253,7 @@ def mes(
     out = _outcome(inp, rule, chosen + filled, utility)
     out.filled = [inp.projects[p].id for p in filled]
     out.voter_budget = run.voter_budget
-    out.mes_runs = runs
+    out.mes_runs = run.runs
     ids = inp.ids
     for i, b in enumerate(inp.ballots):
         g = member_of[i]

@@ -70,6 +70,9 @@ def _history(room: Room, t: Table) -> list[dict]:
                     "not_covered": h["not_covered"], "defaults": h["defaults"],
                     "tops": jsonable(h["tops"]), "roles": h["roles"],
                     "frame": b.frame if b else None,
+                    "frame_name": room.scenario.frame(b.frame).name if b else None,
+                    "rent_policy_name": room.scenario.rent_policy(h["decisions"]["rent_policy"]).name
+                    if h["decisions"]["rent_policy"] else None,
                     "social_budget": jsonable(b.social_budget) if b else None,
                     "borrowing_cap": jsonable(b.borrowing_cap) if b else None})
     return out
@@ -153,7 +156,9 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
                  "version": room.version, "year": s.start_year + max(room.round, 1) - 1},
         "scenario": {"id": s.id, "name": s.name, "description": s.description, "mode": s.mode,
                      "social_budget_mode": s.social_budget_mode, "start_year": s.start_year,
-                     "municipalities": [{"id": m.id, "name": m.name} for m in s.municipalities]},
+                     "municipalities": [{"id": m.id, "name": m.name} for m in s.municipalities],
+                     "frames": {f.id: f.name for f in s.frames},
+                     "rent_policies": {p.id: p.name for p in s.rent_policies}},
         "norms": jsonable(s.norms.model_dump()),
         "event": {"name": event.name, "description": event.description} if event else None,
         "viewer": {"kind": kind},

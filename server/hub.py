@@ -69,6 +69,8 @@ class Hub:
             pass
         finally:
             task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
             self.conns.get(code, set()).discard(conn)
             if viewer[0] == "player" and viewer[1] not in self.connected(code):
                 self.notify(code)
