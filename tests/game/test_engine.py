@@ -189,6 +189,7 @@ def who(g: Game, chamber: str, table: int = 0):
 def test_over_social_budget(new_game):
     g = ready(new_game)
     g.as_role(0, "property", "select", option="P5")  # selected, not covered: costs nothing yet
+    g.as_role(0, "property", "select", option="P1")
     r = g.refused(who(g, "social"), {"type": "cover", "option": "P5"})
     assert r.code == "over_social_budget"
     assert set(r.params) == {"used", "budget", "over"}
@@ -199,8 +200,9 @@ def test_over_social_budget(new_game):
 
 def test_over_social_budget_by_programmes_and_rent_policy(new_game):
     g = ready(new_game, frame="prudent")
-    g.as_role(0, "property", "select", option="P4")
-    g.as_role(0, "social", "cover", option="P4")  # 7.5m of about 11.1m of room
+    for p in ("P1", "P3"):  # tops of 5m and 6m: 11m of about 11.15m of room
+        g.as_role(0, "property", "select", option=p)
+        g.as_role(0, "social", "cover", option=p)
     assert code(g, who(g, "social"), {"type": "select", "option": "M3"}) == "over_social_budget"
     assert code(g, who(g, "social"), {"type": "choose_rent_policy", "policy": "freeze"}) == "over_social_budget"
     # a policy that uses less budget is fine
@@ -474,7 +476,7 @@ def test_unselecting_a_project_drops_its_cover(new_game):
     g.as_role(0, "social", "cover", option="P1")
     g.as_role(0, "property", "select", option="P1", selected=False)
     assert g.room.tables[0].package.covered == set()
-    assert g.as_role(0, "social", "cover", option="P1", covered=False) == [] or True
+    assert code(g, who(g, "social"), {"type": "cover", "option": "P1"}) == "not_proposed"
 
 
 # ---------------------------------------------------------------------------
