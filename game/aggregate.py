@@ -94,11 +94,11 @@ class Outcome:
         return self.budget - self.total_cost
 
 
-def _money(value: object, what: str) -> Fraction:
-    """Exact conversion; floats and booleans are refused."""
+def _money(value: object, what: str) -> Fraction | int:
+    """Exact number (ints stay ints: cheaper, and just as exact); floats are refused."""
     if isinstance(value, bool) or not isinstance(value, (int, Fraction, Decimal)):
         raise TypeError(f"{what} must be int, Fraction or Decimal, not {type(value).__name__}")
-    return Fraction(value)
+    return value if isinstance(value, int) else Fraction(value)
 
 
 @dataclass
@@ -106,12 +106,12 @@ class _Input:
     """Validated, normalised input shared by all rules."""
 
     projects: list[Project]  # sorted by id string: the tie-breaking order
-    costs: list[Fraction]
+    costs: list[Fraction | int]  # ints stay ints (exact and faster); divisions use Fractions
     ballots: list[Ballot]
-    weights: list[Fraction]
-    scores: list[dict[int, Fraction]]  # per ballot: project index -> score > 0
-    budget: Fraction
-    support: list[Fraction]
+    weights: list[Fraction | int]
+    scores: list[dict[int, Fraction | int]]  # per ballot: project index -> score > 0
+    budget: Fraction | int
+    support: list[Fraction | int]
 
     @property
     def ids(self) -> list[str]:
@@ -143,7 +143,7 @@ def _prepare(projects: Iterable[Project], ballots: Iterable[Ballot], budget: obj
     if len(set(voters)) != len(voters):
         raise ValueError("duplicate voter")
     weights, scores = [], []
-    support = [Fraction(0)] * len(plist)
+    support: list[Fraction | int] = [0] * len(plist)
     for b in blist:
         w = _money(b.weight, f"weight of voter {b.voter!r}")
         if w < 0:
@@ -167,16 +167,15 @@ def _outcome(inp: _Input, rule: str, chosen: list[int], utility: str = "cost") -
     """Outcome with totals, support and each voter's satisfaction filled in."""
     chosen_set = set(chosen)
     satisfaction = {
-        b.voter: sum((inp.utility(utility, i, p) for p in inp.scores[i] if p in chosen_set),
-                     Fraction(0))
+        b.voter: Fraction(sum(inp.utility(utility, i, p) for p in inp.scores[i] if p in chosen_set))
         for i, b in enumerate(inp.ballots)
     }
     return Outcome(
         rule=rule,
         selected=[inp.projects[p].id for p in chosen],
-        total_cost=sum((inp.costs[p] for p in chosen), Fraction(0)),
-        budget=inp.budget,
-        support={p.id: inp.support[i] for i, p in enumerate(inp.projects)},
+        total_cost=Fraction(sum(inp.costs[p] for p in chosen)),
+        budget=Fraction(inp.budget),
+        support={p.id: Fraction(inp.support[i]) for i, p in enumerate(inp.projects)},
         satisfaction=satisfaction,
         utility=utility,
     )
@@ -184,7 +183,7 @@ def _outcome(inp: _Input, rule: str, chosen: list[int], utility: str = "cost") -
 
 def _greedy_fill(inp: _Input, chosen: list[int]) -> list[int]:
     """Add supported projects by support while they fit; returns the added indices."""
-    left = inp.budget - sum((inp.costs[p] for p in chosen), Fraction(0))
+    left = inp.budget - sum(inp.costs[p] for p in chosen)
     taken = set(chosen)
     added = []
     for p in inp.by_support(i for i in range(len(inp.projects)) if i not in taken):
@@ -229,8 +228,10 @@ def mes(
     keys: dict[tuple, int] = {}
     groups: list[Group] = []
     member_of: list[int | None] = []
+    # Supported free projects are selected first (by id); MES only sees projects that cost.
+    free = [p for p in range(len(inp.costs)) if inp.costs[p] == 0 and inp.support[p] > 0]
     for i, row in enumerate(inp.scores):
-        utils = {p: inp.utility(utility, i, p) for p in row}
+        utils = {p: inp.utility(utility, i, p) for p in row if inp.costs[p] > 0}
         utils = {p: u for p, u in utils.items() if u > 0}
         if not utils or inp.weights[i] == 0:
             member_of.append(None)
@@ -238,13 +239,13 @@ def mes(
         key = tuple(sorted(utils.items()))
         if key not in keys:
             keys[key] = len(groups)
-            groups.append((Fraction(0), utils))
+            groups.append((Fraction(0), {p: Fraction(u) for p, u in utils.items()}))
         g = keys[key]
         groups[g] = (groups[g][0] + inp.weights[i], groups[g][1])
         member_of.append(g)
-    run = equal_shares(inp.costs, groups, inp.budget, total_weight,
+    run = equal_shares([Fraction(c) for c in inp.costs], groups, Fraction(inp.budget), total_weight,
                        add1=completion is not None, increment=step)
-    chosen = list(run.selected)
+    chosen = free + run.selected
     filled = []
     if completion == "add1u" and not is_exhaustive(
         inp.costs, list(range(len(inp.costs))), chosen, inp.budget
@@ -309,9 +310,8 @@ def max_welfare(projects: Iterable[Project], ballots: Iterable[Ballot], budget) 
     items = inp.by_support(p for p in range(len(inp.projects)) if inp.support[p] > 0)
     free = [p for p in items if inp.costs[p] == 0]
     paid = [p for p in items if 0 < inp.costs[p] <= inp.budget]
-    picks = _best_knapsack(
-        [inp.support[p] * inp.costs[p] for p in paid], [inp.costs[p] for p in paid], inp.budget
-    )
+    picks = _best_knapsack([Fraction(inp.support[p] * inp.costs[p]) for p in paid],
+                           [Fraction(inp.costs[p]) for p in paid], Fraction(inp.budget))
     chosen_set = set(free) | {paid[k] for k in picks}
     return _outcome(inp, "max-welfare", [p for p in items if p in chosen_set])
 

@@ -11,12 +11,16 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
+from . import prio_engine
 from .finance import CorpState, initial_state, opening_figures
 from .messages import Refusal, role_name
 from .names import MAX_NAME, clean_name, name_key
 from .plan import Outcome, Package, Planner, cap_blocked, over_budget
 from .rotation import CHAMBERS, roles_for_seats
 from .scenario import Scenario, load_text
+
+if False:  # typing only
+    from .prio_engine import PrioState
 
 MAX_TABLES = 12
 MAX_PLAYERS = 120
@@ -66,10 +70,13 @@ class Room:
     rotation_frozen_at: Optional[int] = None
     created_at: str = ""
     seat_counter: int = 0
+    prio: Optional["PrioState"] = None   # mode 2 (prioriteitenspel) only
 
     # --- derived --------------------------------------------------------
     @property
     def phase(self) -> str:
+        if self.prio is not None and self.stage == "open":
+            return "choices"
         if self.stage == "open":
             return "frame" if any(t.package.frame is None for t in self.tables) else "choices"
         return self.stage
@@ -125,8 +132,11 @@ def join_events(room: Room, player_id: str, raw_name: str, token_h: str, at: str
     table = None
     if room.stage != "lobby":  # a late joiner sits at the smallest table, in the next seat
         table = min(range(len(room.tables)), key=lambda i: (len(room.table_players(i)), i))
-    return [{"type": "player_joined", "player_id": player_id, "name": name, "token_hash": token_h,
-             "table": table, "at": at}]
+    event = {"type": "player_joined", "player_id": player_id, "name": name, "token_hash": token_h,
+             "table": table, "at": at}
+    if room.prio is not None and room.stage != "lobby":
+        event["stakeholder"] = prio_engine.join_stakeholder(room)
+    return [event]
 
 
 # ---------------------------------------------------------------------------
@@ -135,6 +145,8 @@ def join_events(room: Room, player_id: str, raw_name: str, token_h: str, at: str
 def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict) -> list[dict]:
     """Validate `cmd` from `actor` (("facilitator", None) or ("player", id)); return its events."""
     kind = cmd.get("type")
+    if room.prio is not None:
+        return prio_engine.decide(room, actor, cmd)
     if kind in FACILITATOR_COMMANDS:
         if actor[0] != "facilitator":
             raise Refusal("not_facilitator")
@@ -350,8 +362,12 @@ def apply(room: Optional[Room], e: dict) -> Room:
         start = initial_state(s)
         opening = opening_figures(start, s)
         room = Room(code=e["code"], scenario=s, scenario_text=e["scenario_text"],
-                    facilitator_hash=e["facilitator_hash"], created_at=e.get("at", ""),
+                    facilitator_hash=e.get("facilitator_hash", ""), created_at=e.get("at", ""),
                     tables=[Table(i, start, opening) for i in range(e["tables"])])
+        if s.mode == "prioriteiten":
+            room.prio = prio_engine.new_state(s)
+    elif room.prio is not None and kind in prio_engine.FOLD:
+        prio_engine.FOLD[kind](room, e)
     else:
         _FOLD[kind](room, e)
     room.version += 1
@@ -360,7 +376,10 @@ def apply(room: Optional[Room], e: dict) -> Room:
 
 def _joined(room: Room, e: dict) -> None:
     room.seat_counter += 1
-    room.players[e["player_id"]] = Player(e["player_id"], e["name"], e["token_hash"], e.get("table"), room.seat_counter)
+    room.players[e["player_id"]] = Player(e["player_id"], e["name"], e.get("token_hash", ""), e.get("table"),
+                                        room.seat_counter)  # an export has no token hashes
+    if e.get("stakeholder"):
+        room.prio.assignment[e["player_id"]] = e["stakeholder"]
 
 
 def _started(room: Room, e: dict) -> None:

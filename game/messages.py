@@ -10,6 +10,7 @@ STATUS = {  # HTTP status per code; anything not listed is 409 (conflict with th
     "unknown_frame": 422, "unknown_policy": 422, "unknown_player": 404, "unknown_table": 422,
     "unknown_room": 404, "unknown_scenario": 404, "bad_name": 422, "duplicate_name": 409,
     "not_authenticated": 401, "forbidden": 403, "not_your_role": 403, "not_facilitator": 403,
+    "not_a_player": 403,
     "room_full": 409, "too_many_tables": 422,
 }
 
@@ -49,6 +50,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_revealed": {"nl": "Toon eerst de uitkomst van deze ronde.", "en": "Reveal this round's outcome first."},
     "last_round": {"nl": "Dit was de laatste ronde; beëindig het spel.", "en": "This was the last round; end the game."},
     "removed": {"nl": "Je bent door de spelleider uit het spel gehaald.", "en": "The facilitator removed you from the game."},
+    "weights_frozen": {"nl": "De gewichten liggen vast zodra de ronde open is.", "en": "Weights are frozen once the round has opened."},
+    "bad_weight": {"nl": "Een gewicht is een getal groter dan 0 (tot 100).", "en": "A weight is a number above 0 (up to 100)."},
+    "unknown_stakeholder": {"nl": "Belanghebbende '{stakeholder}' bestaat niet in dit scenario.", "en": "Stakeholder '{stakeholder}' does not exist in this scenario."},
+    "no_stakeholder": {"nl": "Je vertegenwoordigt nog geen partij; de spelleider wijst je er een toe.", "en": "You do not represent a party yet; the facilitator assigns one."},
+    "over_budget": {"nl": "Dit past niet in je budget: het pakket kost € {cost}, je budget is € {budget} (€ {over} te veel).", "en": "This does not fit your budget: the package costs € {cost}, your budget is € {budget} (€ {over} too much)."},
+    "too_many_points": {"nl": "Je kunt {max} punten verdelen; dit zou {total} punten zijn.", "en": "You can spread {max} points; this would be {total} points."},
+    "over_joint_budget": {"nl": "Het gezamenlijke pakket zou € {cost} kosten; het gezamenlijke budget is € {budget}.", "en": "The joint package would cost € {cost}; the joint budget is € {budget}."},
     "scenario_invalid": {"nl": "Het scenario is ongeldig: {detail}", "en": "The scenario is invalid: {detail}"},
 }
 
@@ -66,7 +74,7 @@ def role_name(role: str, lang: str = "nl") -> str:
 class Refusal(Exception):
     """A command the game refuses, with a reason for a person. Nothing was changed."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, /, **params):  # positional-only: `code` may also be a parameter
         super().__init__(code)
         self.code, self.params = code, params
 

@@ -62,7 +62,8 @@ def number(text: str) -> Fraction:
 def parse_pb(text: str) -> Instance:
     """Parse the text of a ``.pb`` file."""
     text = text.removeprefix("\ufeff")
-    inst = Instance(line_ending="\r\n" if "\r\n" in text else "\n")
+    first_line = text.split("\n", 1)[0]
+    inst = Instance(line_ending="\r\n" if first_line.endswith("\r") else "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     section = None
     header: list[str] | None = None
@@ -106,25 +107,30 @@ def _columns(declared: list[str], rows: list[dict[str, str]], first: tuple[str, 
     return cols
 
 
+def _row(cells: list[str], line_ending: str) -> str:
+    """One ``;``-separated line; a field is quoted if it holds ``;``, ``"``, CR or LF."""
+    out = []
+    for cell in cells:
+        text = str(cell)
+        if any(c in text for c in ';"\r\n'):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ";".join(out) + line_ending
+
+
 def write_pb(instance: Instance) -> str:
     """The ``.pb`` text of ``instance`` (quoting fields only where needed)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator=instance.line_ending,
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(["META"])
-    writer.writerow(["key", "value"])
-    for key, value in instance.meta.items():
-        writer.writerow([key, value])
+    end = instance.line_ending
+    lines = [_row(["META"], end), _row(["key", "value"], end)]
+    lines += [_row([key, value], end) for key, value in instance.meta.items()]
     for name, rows, declared, first in (
         ("PROJECTS", instance.projects, instance.project_columns, ("project_id", "cost")),
         ("VOTES", instance.votes, instance.vote_columns, ("voter_id", "vote")),
     ):
         cols = _columns(declared, rows, first)
-        writer.writerow([name])
-        writer.writerow(cols)
-        for row in rows:
-            writer.writerow([row.get(c, "") for c in cols])
-    return out.getvalue()
+        lines += [_row([name], end), _row(cols, end)]
+        lines += [_row([row.get(c, "") for c in cols], end) for row in rows]
+    return "".join(lines)
 
 
 def load_pb(path: str | Path) -> Instance:

@@ -187,6 +187,8 @@ class Option(_Model):
     chamber: Literal["property", "social"]
     name: str
     theme: str = ""
+    description: str = ""
+    repeat: bool = False                # over a horizon: a programme that runs every year
     municipality: Optional[str] = None  # where it lands, when no component says
     build: Optional[Build] = None
     buy: Optional[Buy] = None
@@ -211,6 +213,28 @@ class Option(_Model):
         return any(p is not None for p in (self.build, self.buy, self.upgrade, self.demolish, self.sell))
 
 
+class Stakeholder(_Model):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    kind: Literal["tenants", "municipality", "care", "corporation", "other"] = "other"
+    municipality: Optional[str] = None
+    weight: Decimal = Field(Decimal(1), gt=0)
+    description: str = ""
+
+
+class Prioriteiten(_Model):
+    """Mode 2: stakeholders spend a fixed budget on posts computed over a horizon."""
+    horizon: int = Field(5, ge=1, le=30)
+    ballot: Literal["knapsack", "cumulative"] = "knapsack"
+    points: int = Field(100, ge=1, le=10000)      # per stakeholder, for a cumulative ballot
+    joint_rule: Literal["mes-add1", "mes-add1u", "mes"] = "mes-add1"
+    # A stakeholder's private budget is budget_factor x its share of the free room; the joint
+    # budget is the free room itself. 1 is FINANCE.md's rule; above 1, wishes outgrow the room.
+    budget_factor: Decimal = Field(Decimal(1), ge=1, le=10)
+    stakeholders: list[Stakeholder] = Field(min_length=2)
+    posts: list[str] = []                         # option ids on the table; empty = every option
+
+
 class Scenario(_Model):
     id: str = Field(pattern=r"^[a-z0-9_-]+$")
     mode: Literal["driekamer", "prioriteiten"] = "driekamer"
@@ -231,6 +255,7 @@ class Scenario(_Model):
     frames: list[Frame] = Field(min_length=1)
     rent_policies: list[RentPolicy] = Field(min_length=1)
     options: list[Option] = []
+    prioriteiten: Optional[Prioriteiten] = None
 
     @model_validator(mode="after")
     def _references(self):
@@ -282,16 +307,32 @@ def reference_problems(s: Scenario) -> list[tuple[tuple, str]]:
         out.append((("default_frame",), f"'{s.default_frame}' is not one of the frames"))
     if s.baseline_rent_policy not in {p.id for p in s.rent_policies}:
         out.append((("baseline_rent_policy",), f"'{s.baseline_rent_policy}' is not one of the rent policies"))
+    last_year = max(s.rounds, s.prioriteiten.horizon if s.prioriteiten else 0)
     for i, e in enumerate(s.events):
-        if e.round > s.rounds:
-            out.append((("events", i, "round"), f"round {e.round} is after the last round ({s.rounds})"))
+        if e.round > last_year:
+            out.append((("events", i, "round"), f"round {e.round} is after the last round ({last_year})"))
+    if s.mode == "prioriteiten" and s.prioriteiten is None:
+        out.append((("mode",), "mode 'prioriteiten' needs a 'prioriteiten:' section (stakeholders, horizon)"))
+    if s.prioriteiten:
+        option_ids = {o.id for o in s.options}
+        for i, post in enumerate(s.prioriteiten.posts):
+            if post not in option_ids:
+                out.append((("prioriteiten", "posts", i), f"'{post}' is not one of the options"))
+        seen: set[str] = set()
+        for i, st in enumerate(s.prioriteiten.stakeholders):
+            if st.id in seen:
+                out.append((("prioriteiten", "stakeholders", i, "id"), f"duplicate id '{st.id}'"))
+            seen.add(st.id)
+            if st.municipality and st.municipality not in munis:
+                out.append((("prioriteiten", "stakeholders", i, "municipality"),
+                            f"unknown municipality '{st.municipality}'"))
     return out
 
 
 # ---------------------------------------------------------------------------
 # Loading with line numbers
 
-class _DecimalLoader(yaml.SafeLoader):
+class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Reads floats as Decimal, so 0.029 is exactly 0.029."""
 
 
@@ -337,8 +378,12 @@ def _field_name(loc: tuple, data) -> str:
 def load_text(text: str, file: str = "<scenario>") -> Scenario:
     """Parse and validate scenario YAML text; raise ScenarioError naming file, line and field."""
     try:
-        root = yaml.compose(text, Loader=_DecimalLoader)
-        data = _DecimalLoader(text).get_single_data() if root is not None else None
+        loader = _DecimalLoader(text)
+        try:  # compose once, keep the nodes for line numbers, construct from them
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -378,7 +423,9 @@ def _shallow(data: dict) -> dict:
     for name, cls in (("municipalities", Municipality), ("frames", Frame),
                       ("rent_policies", RentPolicy), ("options", Option), ("events", Event)):
         out[name] = [cls.model_validate(x) for x in data.get(name) or []]
-    for name in ("default_frame", "baseline_rent_policy", "rounds"):
+    if data.get("prioriteiten") is not None:
+        out["prioriteiten"] = Prioriteiten.model_validate(data["prioriteiten"])
+    for name in ("default_frame", "baseline_rent_policy", "rounds", "mode", "prioriteiten"):
         out.setdefault(name, fields[name].default)
     return out
 

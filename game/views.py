@@ -126,6 +126,9 @@ def _plan(room: Room, t: Table) -> dict:
 
 def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[str] = ()) -> dict:
     """The whole view for ("facilitator", None), ("screen", None) or ("player", player_id)."""
+    if room.prio is not None:
+        from .prio_views import prio_view
+        return prio_view(room, viewer, connected)
     kind, pid = viewer
     s = room.scenario
     connected = set(connected)

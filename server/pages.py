@@ -16,8 +16,10 @@ router = APIRouter(include_in_schema=False)
 
 PARTIALS = {"player": "partials/player_game.html", "facilitator": "partials/console_game.html",
             "screen": "partials/screen_game.html"}
+PRIO_PARTIALS = {"player": "partials/prio_player.html", "facilitator": "partials/prio_console.html",
+                 "screen": "partials/prio_screen.html"}
 PAGES = {"player": "player.html", "facilitator": "console.html", "screen": "screen.html"}
-INT_FIELDS = ("round", "table")
+INT_FIELDS = ("round", "table", "points")
 BOOL_FIELDS = ("selected", "covered", "on")
 
 
@@ -43,7 +45,11 @@ def context(app, room, viewer: tuple, token: Optional[str], base: str, lang: str
 
 def render_partial(app, room, viewer: tuple, token: Optional[str], base: str, lang: str) -> str:
     ctx = context(app, room, viewer, token, base, lang)
-    return app.state.renderer.render(PARTIALS[viewer[0]], lang=lang, **ctx)
+    return app.state.renderer.render(partial_for(room, viewer), lang=lang, **ctx)
+
+
+def partial_for(room, viewer: tuple) -> str:
+    return (PRIO_PARTIALS if room.prio is not None else PARTIALS)[viewer[0]]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -91,7 +97,7 @@ async def _page(request: Request, code: str, token: Optional[str], kind: str):
         raise Refusal("forbidden")
     lang = lang_of(request)
     ctx = context(request.app, room, viewer, token, base_url(request), lang)
-    return _html(request, PAGES[kind], **ctx)
+    return _html(request, PAGES[kind], partial=partial_for(room, viewer), **ctx)
 
 
 @router.get("/r/{code}/p/{token}", response_class=HTMLResponse)

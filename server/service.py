@@ -129,8 +129,9 @@ class GameService:
         viewer = self.viewer(room, token)
         if not isinstance(cmd, dict) or not isinstance(cmd.get("type"), str):
             raise Refusal("invalid_command", detail="'type' ontbreekt / is missing")
-        if "round" in cmd and not (cmd["round"] is None or isinstance(cmd["round"], int)):
+        if "round" in cmd and not (cmd["round"] is None or _is_int(cmd["round"])):
             raise Refusal("invalid_command", detail="'round' moet een getal zijn / must be a number")
+        _check_field_types(cmd)
         async with self._lock(room.code):
             events = engine.decide(room, viewer, cmd)
             await self._commit(room, events)
@@ -153,3 +154,22 @@ class GameService:
                 "tables": [{"index": t["index"], "opening": t["opening"], "history": t["history"]}
                            for t in v["tables"]],
                 "players": v["players"]}
+
+
+TEXT_FIELDS, BOOL_FIELDS = ("frame", "policy", "option", "player"), ("selected", "covered", "on")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_field_types(cmd: dict) -> None:
+    """Refuse a field of the wrong JSON type before the engine sees it (a list is not an id)."""
+    for k in TEXT_FIELDS:
+        if k in cmd and not isinstance(cmd[k], str):
+            raise Refusal("invalid_command", detail=f"'{k}' moet tekst zijn / must be text")
+    for k in BOOL_FIELDS:
+        if k in cmd and not isinstance(cmd[k], bool):
+            raise Refusal("invalid_command", detail=f"'{k}' moet true of false zijn / must be true or false")
+    if "table" in cmd and not _is_int(cmd["table"]):
+        raise Refusal("invalid_command", detail="'table' moet een getal zijn / must be a number")

@@ -574,61 +574,82 @@ def test_rotation_can_be_frozen(new_game):
 # ---------------------------------------------------------------------------
 # Properties over random command sequences
 
-def commands(draw_frames):
-    rnd = st.sampled_from([None, None, None, "cur", "prev", "next"])
+def commands(frames):
+    rnd = st.sampled_from([None] * 6 + ["cur"] * 3 + ["prev", "next"])
+    mostly = st.sampled_from([True, True, True, False])
+    frame = st.builds(lambda f, r: ("capital", {"type": "choose_frame", "frame": f}, r),
+                      st.sampled_from(frames + ("bogus",)), rnd)
+    select_p = st.builds(lambda o, on, r: ("property", {"type": "select", "option": o, "selected": on}, r),
+                         st.sampled_from(PROPERTY + ("P99",)), mostly, rnd)
+    # "SEL": a project that is selected and not yet covered, when there is one
+    cover = st.builds(lambda o, on, r: ("social", {"type": "cover", "option": o, "covered": on}, r),
+                      st.sampled_from(("SEL",) * 3 + PROPERTY + ("M1",)), mostly, rnd)
     player_cmd = st.one_of(
-        st.builds(lambda f, r: ("capital", {"type": "choose_frame", "frame": f}, r),
-                  st.sampled_from(draw_frames + ("bogus",)), rnd),
+        frame, frame, select_p, select_p, select_p, cover, cover, cover,
         st.builds(lambda p, r: ("social", {"type": "choose_rent_policy", "policy": p}, r),
                   st.sampled_from(POLICIES + ("bogus",)), rnd),
-        st.builds(lambda o, on, r: ("property", {"type": "select", "option": o, "selected": on}, r),
-                  st.sampled_from(PROPERTY + ("P99",)), st.booleans(), rnd),
         st.builds(lambda o, on, r: ("social", {"type": "select", "option": o, "selected": on}, r),
-                  st.sampled_from(SOCIAL), st.booleans(), rnd),
-        st.builds(lambda o, on, r: ("social", {"type": "cover", "option": o, "covered": on}, r),
-                  st.sampled_from(PROPERTY + ("M1",)), st.booleans(), rnd),
+                  st.sampled_from(SOCIAL), mostly, rnd),
         st.builds(lambda r: ("any", {"type": "confirm"}, r), rnd),
     )
     fac_cmd = st.builds(lambda c, r: ("fac", {"type": c}, r),
-                        st.sampled_from(["lock", "reveal", "next_round", "reopen", "lock", "reveal", "next_round"]), rnd)
-    # actor: the holder of the needed role (most of the time), or any seat, or the facilitator
-    actor = st.sampled_from(["holder", "holder", "holder", 0, 1, 2, 3, "fac"])
-    return st.lists(st.tuples(actor, st.integers(0, 1), st.one_of(player_cmd, player_cmd, fac_cmd)),
-                    min_size=10, max_size=80)
+                        st.sampled_from(["lock", "reveal", "next_round", "reopen", "advance", "advance"]), rnd)
+    # actor: mostly the one who may send the command (the facilitator or the role's holder),
+    # sometimes any seat or the facilitator regardless
+    actor = st.sampled_from(["right"] * 6 + [0, 1, 2, "fac"])
+    return st.lists(st.tuples(actor, st.integers(0, 1), st.sampled_from(frames),
+                              st.one_of(player_cmd, player_cmd, player_cmd, fac_cmd)),
+                    min_size=20, max_size=90)
 
 
 def run(g: Game, steps, frames_fixed: bool = False) -> None:
     room = g.room
-    for actor, table, (chamber, cmd, rnd) in steps:
+    for actor, table, frame, (chamber, cmd, rnd) in steps:
         table = min(table, len(room.tables) - 1)
+        cmd = dict(cmd)
+        pkg = room.tables[table].package
+        if cmd.get("option") == "SEL":
+            cmd["option"] = next(iter(sorted(pkg.selected - pkg.covered - {"P6", "P7", "P9"})), "P1")
+        todo = [(actor, table, frame, (chamber, cmd, rnd))]
+        if actor == "right" and room.stage == "open":
+            # the one who may send it, and what it needs first: a frame, a proposed project
+            if cmd["type"] == "cover" and cmd["option"] in PROPERTY and cmd["option"] not in pkg.selected:
+                todo.insert(0, ("right", table, frame, ("property", {"type": "select", "option": cmd["option"]}, None)))
+            if chamber not in ("fac", "capital") and pkg.frame is None:
+                todo.insert(0, ("right", table, frame, ("capital", {"type": "choose_frame", "frame": frame}, None)))
+        _run(g, todo, frames_fixed)
+    assert room.version == len(g.events)
+    assert snapshot(replay(g.events)) == snapshot(room)
+
+
+def _run(g: Game, steps, frames_fixed: bool) -> None:
+    room = g.room
+    for actor, table, _frame, (chamber, cmd, rnd) in steps:
         cmd = dict(cmd)
         if rnd is not None:
             cmd["round"] = {"cur": room.round, "prev": room.round - 1, "next": room.round + 1}[rnd]
-        if actor == "fac":
+        if actor == "fac" or (actor == "right" and chamber == "fac"):
             who_ = FAC
-        elif actor == "holder":
-            if chamber == "fac":
-                who_ = FAC
-            else:
-                ids = list(room.roles(table))
-                want = chamber if chamber != "any" else "capital"
-                who_ = ("player", next((p for p in ids if want in room.roles(table)[p]), g.ids[0]))
+        elif actor == "right":
+            roles = room.roles(table)
+            want = chamber if chamber != "any" else "capital"
+            who_ = ("player", next((p for p in roles if want in roles[p]), g.ids[0]))
         else:
             who_ = ("player", g.ids[actor % len(g.ids)])
         if frames_fixed and cmd["type"] == "choose_frame" and who_[0] == "player":
             p = room.players[who_[1]]
             if p.table is not None and room.tables[p.table].package.frame is not None:
                 continue
-        before = snapshot(room)
-        try:
-            events = decide(room, who_, cmd)
-        except Refusal:
-            assert snapshot(room) == before  # a refusal changes nothing
-            continue
-        g._push(events)
-        check_budgets(room)
-    assert room.version == len(g.events)
-    assert snapshot(replay(g.events)) == snapshot(room)
+        cmds = [dict(cmd, type=t) for t in ("lock", "reveal", "next_round")] if cmd["type"] == "advance" else [cmd]
+        for c in cmds:
+            before = snapshot(room)
+            try:
+                events = decide(room, who_, c)
+            except Refusal:
+                assert snapshot(room) == before  # a refusal changes nothing
+                continue
+            g._push(events)
+            check_budgets(room)
 
 
 def check_budgets(room) -> None:
@@ -650,24 +671,43 @@ def fresh(scenario_text, players: int, tables: int) -> Game:
     return g
 
 
-FRAME_SWITCH = [("holder", 0, ("capital", {"type": "choose_frame", "frame": "generous"}, None))] + [
+FRAME_SWITCH = [("right", 0, "generous", ("capital", {"type": "choose_frame", "frame": "generous"}, None))] + [
     step for p in ("P1", "P3", "P4", "P2", "P8") for step in (
-        ("holder", 0, ("property", {"type": "select", "option": p, "selected": True}, None)),
-        ("holder", 0, ("social", {"type": "cover", "option": p, "covered": True}, None)))
-] + [("holder", 0, ("capital", {"type": "choose_frame", "frame": "prudent"}, None))]
+        ("right", 0, "generous", ("property", {"type": "select", "option": p, "selected": True}, None)),
+        ("right", 0, "generous", ("social", {"type": "cover", "option": p, "covered": True}, None)))
+] + [("right", 0, "generous", ("capital", {"type": "choose_frame", "frame": "prudent"}, None))]
+
+
+VARIANTS = {
+    "woonstad": [],
+    # prudent frame: borrowing cap 0; balanced: about 10m
+    "tight": [("icr_target: 1.8", "icr_target: 2.5"), ("icr_target: 1.6", "icr_target: 2.2")],
+    "residual": [("social_budget_mode: fixed", "social_budget_mode: residual")],  # sluitpost
+}
+
+
+@pytest.fixture(scope="module")
+def variants(scenario_text):
+    out = {}
+    for name, subs in VARIANTS.items():
+        text = scenario_text
+        for old, new in subs:
+            text = variant(text, old, new)
+        out[name] = text
+    return out
 
 
 @pytest.mark.xfail(strict=True, reason="BUG (reported): switching to a smaller frame can leave the package "
                    "over its social budget / borrowing cap; see test_switching_to_a_smaller_frame_...")
 @settings(max_examples=40, deadline=None)
-@example(players=3, tables=1, steps=FRAME_SWITCH)
-@given(st.integers(1, 5), st.integers(1, 2), commands(FRAMES))
-def test_random_commands_keep_budgets_and_replay(scenario_text, players, tables, steps):
-    run(fresh(scenario_text, max(players, tables), tables), steps)
+@example(kind="woonstad", players=3, tables=1, steps=FRAME_SWITCH)
+@given(st.sampled_from(sorted(VARIANTS)), st.integers(1, 5), st.integers(1, 2), commands(FRAMES))
+def test_random_commands_keep_budgets_and_replay(variants, kind, players, tables, steps):
+    run(fresh(variants[kind], max(players, tables), tables), steps)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 5), st.integers(1, 2), commands(FRAMES))
-def test_random_commands_keep_budgets_and_replay_frame_fixed(scenario_text, players, tables, steps):
+@given(st.sampled_from(sorted(VARIANTS)), st.integers(1, 5), st.integers(1, 2), commands(FRAMES))
+def test_random_commands_keep_budgets_and_replay_frame_fixed(variants, kind, players, tables, steps):
     """The same, with each round's frame chosen once (the part of the rule that holds today)."""
-    run(fresh(scenario_text, max(players, tables), tables), steps, frames_fixed=True)
+    run(fresh(variants[kind], max(players, tables), tables), steps, frames_fixed=True)

@@ -1,0 +1,386 @@
+"""Mode 2 (prioriteitenspel): commands -> events and the fold, for rooms whose scenario has
+mode `prioriteiten`. Stakeholders build private packages within their budgets, the reveal
+shows them side by side with joint packages, and the facilitator composes the agreed package
+while stakeholders approve or object.
+
+Stages: lobby -> open (private round) -> locked -> revealed -> joint -> finished.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+from . import aggregate
+from .messages import Refusal
+from .prioriteiten import Horizon
+
+FACILITATOR = {"start", "set_weight", "assign", "lock", "reopen", "reveal", "open_joint", "joint_select",
+               "close_joint", "end", "remove_player"}
+PLAYER = {"ballot", "points", "submit", "approve"}
+
+
+@dataclass
+class Ballot:
+    posts: set[str] = field(default_factory=set)          # knapsack: whole posts
+    points: dict[str, int] = field(default_factory=dict)  # cumulative: points per post
+    submitted: bool = False
+    receipt: Optional[str] = None                         # "S-<version>" of the last submit
+    timed_out: bool = False                               # not submitted at the lock: last draft kept
+
+    def chosen(self) -> list[str]:
+        return sorted(self.posts | {p for p, n in self.points.items() if n > 0})
+
+
+@dataclass
+class PrioState:
+    horizon: Horizon
+    weights: dict[str, Fraction]
+    budgets: dict[str, int] = field(default_factory=dict)
+    assignment: dict[str, str] = field(default_factory=dict)   # player id -> stakeholder id
+    ballots: dict[str, Ballot] = field(default_factory=dict)
+    joint: set[str] = field(default_factory=set)
+    joint_from: Optional[str] = None
+    approvals: dict[str, str] = field(default_factory=dict)    # stakeholder -> approve | object
+    results: Optional[dict] = None                              # aggregation at the reveal
+
+    @property
+    def config(self):
+        return self.horizon.s.prioriteiten
+
+    @property
+    def stakeholders(self) -> list[str]:
+        return [s.id for s in self.config.stakeholders]
+
+    @property
+    def joint_budget(self) -> int:
+        return self.horizon.joint_budget
+
+    def members(self, stakeholder: str, room) -> list[str]:
+        return [pid for pid, sid in self.assignment.items()
+                if sid == stakeholder and pid in room.players and not room.players[pid].removed]
+
+    def cost(self, posts) -> int:
+        return sum(self.horizon.by_id[p].cost for p in posts)
+
+
+def new_state(scenario) -> PrioState:
+    horizon = Horizon(scenario)
+    weights = {s.id: Fraction(s.weight) for s in scenario.prioriteiten.stakeholders}
+    return PrioState(horizon=horizon, weights=weights)
+
+
+# ---------------------------------------------------------------------------
+# Commands
+
+def decide(room, actor: tuple, cmd: dict) -> list[dict]:
+    kind = cmd.get("type")
+    if kind in FACILITATOR:
+        if actor[0] != "facilitator":
+            raise Refusal("not_facilitator")
+        return _facilitator(room, cmd)
+    if kind in PLAYER:
+        if actor[0] != "player":
+            raise Refusal("not_a_player")
+        return _player(room, room.players[actor[1]], cmd)
+    raise Refusal("unknown_command", type=kind)
+
+
+def _facilitator(room, cmd: dict) -> list[dict]:
+    ps: PrioState = room.prio
+    kind = cmd["type"]
+    if room.stage == "finished":
+        return [] if kind == "end" else _refuse("game_finished")
+    if kind == "end":
+        return [{"type": "game_ended", "round": room.round}]
+    if kind == "remove_player":
+        p = room.players.get(str(cmd.get("player", "")))
+        if p is None or p.removed:
+            raise Refusal("unknown_player", player=cmd.get("player"))
+        return [{"type": "player_removed", "player_id": p.id}]
+    if kind == "set_weight":
+        if room.stage != "lobby":
+            raise Refusal("weights_frozen")
+        sid = _stakeholder_arg(ps, cmd)
+        w = _number(cmd.get("weight"))
+        if w is None or w <= 0 or w > 100:
+            raise Refusal("bad_weight")
+        return [] if ps.weights[sid] == w else [{"type": "weight_set", "stakeholder": sid, "weight": str(w)}]
+    if kind == "assign":
+        p = room.players.get(str(cmd.get("player", "")))
+        if p is None or p.removed:
+            raise Refusal("unknown_player", player=cmd.get("player"))
+        sid = _stakeholder_arg(ps, cmd)
+        if room.stage == "open":
+            raise Refusal("wrong_phase", phase=room.phase)
+        return [] if ps.assignment.get(p.id) == sid else [{"type": "stakeholder_assigned", "player_id": p.id,
+                                                           "stakeholder": sid}]
+    if kind == "start":
+        if room.stage != "lobby":
+            return []
+        if not room.active_players():
+            raise Refusal("not_enough_players", players=0, tables=1)
+        assignment = dict(ps.assignment)
+        counts = {s: 0 for s in ps.stakeholders}
+        for sid in assignment.values():
+            counts[sid] += 1
+        for p in sorted(room.active_players(), key=lambda p: p.seat):
+            if p.id not in assignment:
+                sid = min(ps.stakeholders, key=lambda s: (counts[s], ps.stakeholders.index(s)))
+                assignment[p.id] = sid
+                counts[sid] += 1
+        return [{"type": "private_round_started", "round": 1, "assignment": assignment,
+                 "budgets": ps.horizon.budgets(ps.weights)}]
+    if room.stage == "lobby":
+        raise Refusal("wrong_phase", phase="lobby")
+    if kind == "lock":
+        if room.stage != "open":
+            return []
+        unsubmitted = [s for s in ps.stakeholders if not ps.ballots[s].submitted and ps.members(s, room)]
+        return [{"type": "round_locked", "round": room.round, "unsubmitted": unsubmitted, "defaults": {}}]
+    if kind == "reopen":
+        if room.stage == "open":
+            return []
+        if room.stage != "locked":
+            raise Refusal("wrong_phase", phase=room.phase)
+        return [{"type": "round_reopened", "round": room.round}]
+    if kind == "reveal":
+        if room.stage in ("revealed", "joint"):
+            return []
+        if room.stage != "locked":
+            raise Refusal("not_locked")
+        return [{"type": "round_revealed", "round": room.round}]
+    if kind == "open_joint":
+        start = cmd.get("start_from", "mes")
+        if start not in ("greedy", "mes", "empty"):
+            raise Refusal("invalid_command", detail="start_from: greedy | mes | empty")
+        if room.stage == "joint":
+            return []
+        if room.stage != "revealed":
+            raise Refusal("not_revealed")
+        posts = [] if start == "empty" else ps.results[start]["selected"]
+        return [{"type": "joint_opened", "start_from": start, "posts": list(posts)}]
+    if kind == "joint_select":
+        if room.stage != "joint":
+            raise Refusal("wrong_phase", phase=room.phase)
+        post = _post_arg(ps, cmd)
+        on = bool(cmd.get("selected", True))
+        if (post in ps.joint) == on:
+            return []
+        if on and ps.cost(ps.joint | {post}) > ps.joint_budget:
+            raise Refusal("over_joint_budget", cost=_euros(ps.cost(ps.joint | {post})), budget=_euros(ps.joint_budget))
+        return [{"type": "joint_selected", "post": post, "selected": on}]
+    if kind == "close_joint":
+        if room.stage != "joint":
+            raise Refusal("wrong_phase", phase=room.phase)
+        return [{"type": "game_ended", "round": room.round, "agreed": sorted(ps.joint)}]
+    raise Refusal("unknown_command", type=kind)
+
+
+def _player(room, player, cmd: dict) -> list[dict]:
+    ps: PrioState = room.prio
+    kind = cmd["type"]
+    if player.removed:
+        raise Refusal("removed")
+    sid = ps.assignment.get(player.id)
+    if kind == "approve":
+        if room.stage != "joint":
+            raise Refusal("wrong_phase", phase=room.phase)
+        if sid is None:
+            raise Refusal("no_stakeholder")
+        vote = cmd.get("vote")
+        if vote not in ("approve", "object"):
+            raise Refusal("invalid_command", detail="vote: approve | object")
+        return [] if ps.approvals.get(sid) == vote else [{"type": "joint_vote", "stakeholder": sid, "vote": vote,
+                                                          "by": player.id}]
+    if room.stage in ("locked", "revealed", "joint"):
+        raise Refusal("round_locked")
+    if room.stage != "open":
+        raise Refusal("wrong_phase", phase=room.phase)
+    given = cmd.get("round")
+    if given is not None and given != room.round:
+        raise Refusal("wrong_round", given=given, current=room.round)
+    if sid is None:
+        raise Refusal("no_stakeholder")
+    ballot = ps.ballots[sid]
+    base = {"stakeholder": sid, "by": player.id, "round": room.round}
+    if kind == "submit":
+        return [] if ballot.submitted else [{"type": "ballot_submitted", **base}]
+    post = _post_arg(ps, cmd)
+    cumulative = ps.config.ballot == "cumulative"
+    if kind == "ballot":
+        if cumulative:
+            raise Refusal("invalid_command", detail="deze stemming verdeelt punten: gebruik 'points'")
+        on = bool(cmd.get("selected", True))
+        if (post in ballot.posts) == on:
+            return []
+        if on:
+            total = ps.cost(ballot.posts | {post})
+            if total > ps.budgets[sid]:
+                raise Refusal("over_budget", cost=_euros(total), budget=_euros(ps.budgets[sid]),
+                              over=_euros(total - ps.budgets[sid]))
+        return [{"type": "ballot_changed", "post": post, "selected": on, **base}]
+    if kind == "points":
+        if not cumulative:
+            raise Refusal("invalid_command", detail="deze stemming kiest hele posten: gebruik 'ballot'")
+        n = cmd.get("points")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise Refusal("invalid_command", detail="points: een heel getal ≥ 0")
+        total = sum(v for k, v in ballot.points.items() if k != post) + n
+        if total > ps.config.points:
+            raise Refusal("too_many_points", total=total, max=ps.config.points)
+        if ballot.points.get(post, 0) == n:
+            return []
+        return [{"type": "ballot_points", "post": post, "points": n, **base}]
+    raise Refusal("unknown_command", type=kind)
+
+
+def _stakeholder_arg(ps: PrioState, cmd: dict) -> str:
+    sid = cmd.get("stakeholder")
+    if sid not in ps.weights:
+        raise Refusal("unknown_stakeholder", stakeholder=sid)
+    return sid
+
+
+def _post_arg(ps: PrioState, cmd: dict) -> str:
+    post = cmd.get("post", cmd.get("option"))
+    if post not in ps.horizon.by_id:
+        raise Refusal("unknown_option", option=post)
+    return post
+
+
+def _number(v) -> Optional[Fraction]:
+    try:
+        return Fraction(str(v))
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+
+
+def _refuse(code: str, **params):
+    raise Refusal(code, **params)
+
+
+def _euros(amount) -> str:
+    return f"{round(amount):,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------------------
+# The fold
+
+def _weight(room, e):
+    room.prio.weights[e["stakeholder"]] = Fraction(e["weight"])
+
+
+def _assigned(room, e):
+    room.prio.assignment[e["player_id"]] = e["stakeholder"]
+
+
+def _started(room, e):
+    ps = room.prio
+    ps.assignment = dict(e["assignment"])
+    ps.budgets = dict(e["budgets"])
+    ps.ballots = {s: Ballot() for s in ps.stakeholders}
+    for p in room.players.values():
+        p.table = 0
+    room.stage, room.round = "open", e["round"]
+
+
+def _ballot(room, e):
+    b = room.prio.ballots[e["stakeholder"]]
+    if e["type"] == "ballot_changed":
+        (b.posts.add if e["selected"] else b.posts.discard)(e["post"])
+    else:
+        b.points[e["post"]] = e["points"]
+        if e["points"] == 0:
+            b.points.pop(e["post"])
+    b.submitted = False
+
+
+def _submitted(room, e):
+    b = room.prio.ballots[e["stakeholder"]]
+    b.submitted, b.receipt = True, f"S-{room.version + 1}"
+
+
+def _locked(room, e):
+    room.stage = "locked"
+    for s in e.get("unsubmitted", []):
+        room.prio.ballots[s].timed_out = True
+
+
+def _reopened(room, e):
+    room.stage = "open"
+    for b in room.prio.ballots.values():
+        b.timed_out = False
+
+
+def _revealed(room, e):
+    room.stage = "revealed"
+    room.prio.results = aggregate_room(room)
+
+
+def _joint_opened(room, e):
+    room.stage = "joint"
+    room.prio.joint, room.prio.joint_from = set(e["posts"]), e["start_from"]
+    room.prio.approvals = {}
+
+
+def _joint_selected(room, e):
+    (room.prio.joint.add if e["selected"] else room.prio.joint.discard)(e["post"])
+    room.prio.approvals = {}  # a changed package asks for approval again
+
+
+def _vote(room, e):
+    room.prio.approvals[e["stakeholder"]] = e["vote"]
+
+
+FOLD = {"weight_set": _weight, "stakeholder_assigned": _assigned, "private_round_started": _started,
+        "ballot_changed": _ballot, "ballot_points": _ballot, "ballot_submitted": _submitted,
+        "round_locked": _locked, "round_reopened": _reopened, "round_revealed": _revealed,
+        "joint_opened": _joint_opened, "joint_selected": _joint_selected, "joint_vote": _vote}
+
+
+def join_stakeholder(room) -> Optional[str]:
+    """A late joiner represents the stakeholder with the fewest players."""
+    ps = room.prio
+    if room.stage == "lobby":
+        return None
+    return min(ps.stakeholders, key=lambda s: (len(ps.members(s, room)), ps.stakeholders.index(s)))
+
+
+# ---------------------------------------------------------------------------
+# Aggregation of the private packages
+
+def aggregate_room(room) -> dict:
+    """Greedy by support and the scenario's MES rule over the stakeholders' packages."""
+    ps: PrioState = room.prio
+    projects = [aggregate.Project(p.id, p.cost, p.name) for p in ps.horizon.posts]
+    cumulative = ps.config.ballot == "cumulative"
+    voters = [s for s in ps.stakeholders if ps.members(s, room) or ps.ballots[s].chosen()]
+    ballots = []
+    for s in voters:
+        b = ps.ballots[s]
+        scores = dict(b.points) if cumulative else {p: 1 for p in b.posts}
+        ballots.append(aggregate.Ballot(s, scores, ps.weights[s]))
+    budget = ps.joint_budget
+    out = {"voters": voters, "budget": budget}
+    if not any(b.scores for b in ballots):
+        empty = {"selected": [], "total_cost": 0, "payments": {}, "shares": {}}
+        return {**out, "greedy": empty, "mes": {**empty, "rule": ps.config.joint_rule}}
+    g = aggregate.greedy(projects, ballots, budget)
+    m = aggregate.aggregate(ps.config.joint_rule, projects, ballots, budget,
+                            utility="points" if cumulative else "cost")
+    for key, o in (("greedy", g), ("mes", m)):
+        out[key] = {"rule": o.rule, "selected": sorted(o.selected), "order": list(o.selected),
+                    "total_cost": o.total_cost, "payments": o.payments,
+                    "shares": shares(ps, o.selected, voters)}
+    return out
+
+
+def shares(ps: PrioState, selected, voters) -> dict[str, Fraction]:
+    """Each stakeholder's share of the money spent on posts it backed."""
+    total = ps.cost(selected)
+    out = {}
+    for s in voters:
+        backed = set(ps.ballots[s].chosen())
+        out[s] = Fraction(ps.cost([p for p in selected if p in backed]), total) if total else Fraction(0)
+    return out
