@@ -199,6 +199,32 @@ def greedy(projects: Iterable[Project], ballots: Iterable[Ballot], budget) -> Ou
     return _outcome(inp, "greedy", _greedy_fill(inp, []))
 
 
+def _groups(inp: _Input, utility: str) -> tuple[list[Group], list[int | None]]:
+    """Merge voters with identical utilities (they behave identically under MES).
+
+    Returns the groups and, per ballot, its group (None: no weight or no utility).
+    Free projects are left out: ``mes`` selects the supported ones itself.
+    """
+    keys: dict[tuple, int] = {}
+    weights: list[Fraction | int] = []
+    utils_of: list[dict[int, Fraction]] = []
+    member_of: list[int | None] = []
+    for i, row in enumerate(inp.scores):
+        utils = {p: inp.utility(utility, i, p) for p in row if inp.costs[p] > 0}
+        if not utils or inp.weights[i] == 0:
+            member_of.append(None)
+            continue
+        key = tuple(sorted(utils.items()))
+        g = keys.get(key)
+        if g is None:
+            g = keys[key] = len(weights)
+            weights.append(0)
+            utils_of.append({p: Fraction(u) for p, u in utils.items()})
+        weights[g] += inp.weights[i]
+        member_of.append(g)
+    return [(Fraction(w), u) for w, u in zip(weights, utils_of)], member_of
+
+
 def mes(
     projects: Iterable[Project],
     ballots: Iterable[Ballot],
@@ -224,25 +250,9 @@ def mes(
     total_weight = sum(inp.weights, Fraction(0))
     if total_weight == 0:
         return _outcome(inp, rule, [], utility)
-    # Merge voters with identical utilities: they behave identically under MES.
-    keys: dict[tuple, int] = {}
-    groups: list[Group] = []
-    member_of: list[int | None] = []
+    groups, member_of = _groups(inp, utility)
     # Supported free projects are selected first (by id); MES only sees projects that cost.
     free = [p for p in range(len(inp.costs)) if inp.costs[p] == 0 and inp.support[p] > 0]
-    for i, row in enumerate(inp.scores):
-        utils = {p: inp.utility(utility, i, p) for p in row if inp.costs[p] > 0}
-        utils = {p: u for p, u in utils.items() if u > 0}
-        if not utils or inp.weights[i] == 0:
-            member_of.append(None)
-            continue
-        key = tuple(sorted(utils.items()))
-        if key not in keys:
-            keys[key] = len(groups)
-            groups.append((Fraction(0), {p: Fraction(u) for p, u in utils.items()}))
-        g = keys[key]
-        groups[g] = (groups[g][0] + inp.weights[i], groups[g][1])
-        member_of.append(g)
     run = equal_shares([Fraction(c) for c in inp.costs], groups, Fraction(inp.budget), total_weight,
                        add1=completion is not None, increment=step)
     chosen = free + run.selected
@@ -259,7 +269,9 @@ def mes(
     for i, b in enumerate(inp.ballots):
         g = member_of[i]
         per_unit = run.paid[g] if g is not None else {}
-        out.payments[b.voter] = {ids[p]: amount * inp.weights[i] for p, amount in per_unit.items()}
+        w = inp.weights[i]
+        out.payments[b.voter] = {ids[p]: (amount if w == 1 else amount * w)
+                                 for p, amount in per_unit.items()}
     return out
 
 

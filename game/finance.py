@@ -297,7 +297,7 @@ def resolve_year(state: CorpState, s: Scenario, round_no: int, decisions: Decisi
         year = _apply_rent_cuts(_prices(state, s, macro, g, rate_add), options)
 
         programme = sum(((o.liveability.amount if o.liveability else ZERO)
-                         + (o.damp.amount if o.damp else ZERO) for o in options), ZERO)
+                         + (o.damp.amount if o.damp else ZERO) + o.expense for o in options), ZERO)
         one_off = sum((o.one_off_expense for o in options), ZERO)
         ops = _operations(year, s, programme, one_off)
 

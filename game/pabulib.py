@@ -44,19 +44,20 @@ class Instance:
 
     @property
     def budget(self) -> Fraction:
-        return number(self.meta["budget"])
+        return Fraction(number(self.meta["budget"]))
 
     def selected_in_file(self) -> list[str]:
         """Ids of projects the file marks as funded (``selected`` column = 1), else []."""
         return [p["project_id"] for p in self.projects if p.get("selected", "").strip() == "1"]
 
 
-def number(text: str) -> Fraction:
-    """Exact number from a Pabulib field (a decimal comma is accepted)."""
+def number(text: str) -> Fraction | int:
+    """Exact number from a Pabulib field (a decimal comma is accepted); int if whole."""
     try:
-        return Fraction(text.strip().replace(",", "."))
+        value = Fraction(text.strip().replace(",", "."))
     except (ValueError, ZeroDivisionError) as exc:
         raise PabulibError(f"not a number: {text!r}") from exc
+    return value.numerator if value.denominator == 1 else value
 
 
 def parse_pb(text: str) -> Instance:
@@ -164,14 +165,14 @@ def to_aggregate_input(instance: Instance) -> tuple[list[Project], list[Ballot],
         if unknown:
             raise PabulibError(f"voter {voter!r} votes for unknown project(s) {unknown}")
         if vote_type in APPROVAL_TYPES:
-            scores: dict[str, Fraction] = {v: Fraction(1) for v in ids}
+            scores: dict[str, Fraction | int] = {v: 1 for v in ids}
         else:
             points = [x for x in vote.get("points", "").split(",") if x.strip()]
             if len(points) != len(ids):
                 raise PabulibError(f"voter {voter!r}: {len(ids)} projects, {len(points)} points")
             scores = {}
             for v, x in zip(ids, points):
-                scores[v] = scores.get(v, Fraction(0)) + number(x)
+                scores[v] = scores.get(v, 0) + number(x)
         ballots.append(Ballot(voter, scores))
     utility = "cost" if vote_type in APPROVAL_TYPES else "points"
     return projects, ballots, instance.budget, utility

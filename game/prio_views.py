@@ -109,6 +109,11 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
             "common": [p for p, backers in matrix.items() if voters and len(backers) == len(voters)],
             "greedy": _package(ps, r["greedy"], voters), "mes": _package(ps, r["mes"], voters),
         }
+    ref = cfg.reference
+    if ref is not None and kind in ("facilitator", "screen") and room.stage in REVEALED:
+        view["reference"] = {"source": ref.source, "voters": ref.voters, "budget": float(ref.budget),
+                             "support": dict(ref.support), "selected": list(ref.selected), "rule": ref.rule,
+                             "outcomes": {k: list(v) for k, v in ref.outcomes.items()}}
     if room.stage in ("joint", "finished") and ps.joint_from is not None:
         posts = sorted(ps.joint)
         view["joint"] = {"posts": posts, "cost": ps.cost(posts), "budget": ps.joint_budget,

@@ -71,8 +71,10 @@ class Horizon:
 
     @property
     def joint_budget(self) -> int:
-        """The free room over the horizon, in whole euros: what the joint package may cost."""
-        return max(0, int(self.free_room))
+        """What the joint package may cost, in whole euros: the scenario's fixed joint budget,
+        else the free room over the horizon."""
+        fixed = self.s.prioriteiten.joint_budget
+        return max(0, int(fixed if fixed is not None else self.free_room))
 
     def budgets(self, weights: dict[str, Fraction]) -> dict[str, int]:
         """Each stakeholder's private budget in whole euros: its weight's share of the free room,

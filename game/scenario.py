@@ -189,6 +189,7 @@ class Option(_Model):
     theme: str = ""
     description: str = ""
     repeat: bool = False                # over a horizon: a programme that runs every year
+    expense: Decimal = Field(Decimal(0), ge=0)  # a fixed-cost post: a programme expense in year 1
     municipality: Optional[str] = None  # where it lands, when no component says
     build: Optional[Build] = None
     buy: Optional[Buy] = None
@@ -222,6 +223,17 @@ class Stakeholder(_Model):
     description: str = ""
 
 
+class Reference(_Model):
+    """Real voters' ballots kept beside an imported instance, shown to the facilitator."""
+    source: str
+    voters: int = Field(ge=0)
+    budget: Decimal
+    support: dict[str, int] = {}
+    selected: list[str] = []          # what the organiser funded (the file's selected column)
+    rule: str = ""                    # the organiser's rule, as the file names it
+    outcomes: dict[str, list[str]] = {}  # our rules on the real ballots
+
+
 class Prioriteiten(_Model):
     """Mode 2: stakeholders spend a fixed budget on posts computed over a horizon."""
     horizon: int = Field(5, ge=1, le=30)
@@ -233,6 +245,8 @@ class Prioriteiten(_Model):
     budget_factor: Decimal = Field(Decimal(1), ge=1, le=10)
     stakeholders: list[Stakeholder] = Field(min_length=2)
     posts: list[str] = []                         # option ids on the table; empty = every option
+    joint_budget: Optional[Decimal] = None        # fixed euros instead of the model's free room
+    reference: Optional[Reference] = None
 
 
 class Scenario(_Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("file")
     a.add_argument("--rule", default="mes-add1", choices=["greedy", "mes", "mes-add1", "mes-add1u", "max-welfare"])
 
+    im = sub.add_parser("import-pabulib", help="turn a Pabulib .pb file into a prioriteitenspel scenario")
+    im.add_argument("file")
+    im.add_argument("--out", help="where to write the scenario (default scenarios/<id>.yaml; - for stdout)")
+    im.add_argument("--template", default=str(Path(__file__).resolve().parent.parent / "scenarios" / "regio.yaml"))
+
     args = p.parse_args(argv)
     if args.cmd == "serve":
         return _serve(args)
@@ -46,10 +52,37 @@ def main(argv: list[str] | None = None) -> int:
         from .bots import run_bots
         return run_bots(args.url, args.players, args.tables, args.seed, scenario=args.scenario)
     if args.cmd == "aggregate":
-        from game.pabulib import run_aggregate_cli
-        print(run_aggregate_cli(args.file, args.rule))
+        from game.pabulib import PabulibError, run_aggregate_cli
+        try:
+            print(run_aggregate_cli(args.file, args.rule))
+        except (OSError, PabulibError) as exc:
+            print(f"error: {args.file}: {exc}", file=sys.stderr)
+            return 1
         return 0
+    if args.cmd == "import-pabulib":
+        return _import(args)
     return 2
+
+
+def _import(args) -> int:
+    from game.pabulib import PabulibError, load_pb
+    from game.pabulib_import import import_instance
+    from game.scenario import ScenarioError, load_text
+
+    try:
+        text = import_instance(load_pb(args.file), Path(args.template).read_text(encoding="utf-8"))
+        scenario = load_text(text, file=args.file)
+    except (OSError, PabulibError, ScenarioError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    if args.out == "-":
+        print(text)
+        return 0
+    out = Path(args.out) if args.out else Path(args.template).parent / f"{scenario.id}.yaml"
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: scenario '{scenario.id}' with {len(scenario.options)} posts, "
+          f"joint budget {scenario.prioriteiten.joint_budget}, {scenario.prioriteiten.reference.voters} reference voters")
+    return 0
 
 
 def _serve(args) -> int:

@@ -180,7 +180,7 @@ def test_one_round_on_three_phones(browser, live_server, api, errors):
             p.click("#confirm-button")
             expect(p.locator("#confirmed-note")).to_be_visible()
         expect(soc.locator("#flash")).to_be_empty()  # the next action cleared the error
-        expect(console.locator("[data-table='0'] .badge.ok")).to_have_count(3)
+        expect(console.locator("[data-table='0'] .badge.ok", has_text="✓")).to_have_count(3)
 
         console.click("#btn-lock")
         phase(console, "locked")
@@ -303,7 +303,7 @@ def test_whole_game_ends_on_the_results(browser, live_server, api, errors):
             api.command(code, holder["capital"], type="choose_frame", frame=frames[rnd - 1], round=rnd)
             for tok in holder.values():
                 api.command(code, tok, type="confirm", round=rnd)
-            expect(console.locator("[data-table='0'] .badge.ok")).to_have_count(3)
+            expect(console.locator("[data-table='0'] .badge.ok", has_text="✓")).to_have_count(3)
             console.click("#btn-lock")
             phase(console, "locked")
             console.click("#btn-reveal")

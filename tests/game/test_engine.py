@@ -86,7 +86,7 @@ def test_whole_game_one_table(new_game):
     assert g.room.tables[0].history[3]["figures"]["rent_growth"] == 0  # rent freeze by law
     assert snapshot(g.replayed()) == snapshot(g.room)
     assert g.room.version == len(g.events)
-    g.refused(FAC, {"type": "lock"}).code == "game_finished"
+    assert g.refused(FAC, {"type": "lock"}).code == "game_finished"
     assert g.fac("end") == []
 
 
@@ -372,6 +372,13 @@ def test_broken_scenario_is_refused_at_create(scenario_text):
     from game.scenario import ScenarioError
     with pytest.raises(ScenarioError):
         create_events("X", variant(scenario_text, "  debt: 500000000", "  debt: lots"), 1, "h")
+
+
+@pytest.mark.xfail(strict=True, raises=KeyError, reason="BUG (reported): decide() looks the actor up with "
+                   "room.players[id], so an unknown player id raises KeyError instead of a Refusal")
+def test_unknown_actor_is_refused(new_game):
+    g = new_game()
+    assert code(g, ("player", "ghost"), {"type": "confirm"}) in ("unknown_player", "not_authenticated")
 
 
 def test_player_management_refusals(new_game):

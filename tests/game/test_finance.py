@@ -307,6 +307,23 @@ def test_upgrade_takes_cd_when_efg_runs_out():
     assert labels(_upgrade(m, u)) == (85, 15, 0)
 
 
+def test_option_cards_show_the_hand_checked_effects(scenario, start):
+    from game.plan import option_cards, rent_policy_cards
+    p = Planner(scenario, start, 1, cap_blocked=False)
+    cards = option_cards(p)
+    assert set(cards) == set(OPTIONS)
+    assert (cards["P1"]["capex"], cards["P1"]["unprofitable_top"]) == (25_000_000, 5_000_000)
+    assert cards["P1"]["social_budget_used"] == 5_000_000
+    assert cards["P3"]["unprofitable_top"] == 6_000_000 and cards["P4"]["unprofitable_top"] == 7_500_000
+    assert cards["P7"]["unprofitable_top"] == 0 and cards["P7"]["capex"] == 35_000_000
+    assert cards["M3"]["social_budget_used"] == 5_000_000 and cards["M3"]["damp_homes"] == -1000
+    assert cards["M1"]["liveability"] == {"stadsveld": pytest.approx(0.15)}
+    policies = rent_policy_cards(p)
+    assert policies["inflation"]["rent_discount"] == 0 and policies["inflation"]["rent_growth"] == 0.025
+    assert policies["freeze"]["rent_discount"] > 0 > policies["max"]["rent_discount"]
+    assert policies["freeze"]["rent_income"] == -(6000 * 660 + 2500 * 630 + 1500 * 580) * D("0.025") * 12 * D("0.985")
+
+
 # ---------------------------------------------------------------------------
 # Norms and bijzonder beheer
 

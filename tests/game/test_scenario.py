@@ -188,7 +188,8 @@ def test_bad_yaml_syntax(scenario_text):
     t = broken(scenario_text, "  debt: 500000000", "  debt: 5: 1")
     e = refusal(t)
     assert e.line == line_of(t, "debt: 5: 1") and e.field == ""
-    assert str(e) == f"{FILE}, line {e.line}: not valid YAML (mapping values are not allowed here)"
+    # the wording after "not allowed" differs between PyYAML's C and pure-Python loaders
+    assert str(e).startswith(f"{FILE}, line {e.line}: not valid YAML (mapping values are not allowed")
 
 
 def test_bad_yaml_indentation(scenario_text):
