@@ -51,7 +51,7 @@ class Table:
     opening: dict
     history: list[dict] = field(default_factory=list)
     package: Package = field(default_factory=Package)
-    confirmed: set[str] = field(default_factory=set)
+    confirmed_by: set[str] = field(default_factory=set)   # players who confirmed this package
     defaults: list[str] = field(default_factory=list)
     planner: Optional[Planner] = None
 
@@ -104,6 +104,15 @@ class Room:
     def outcome(self, table: Table, pkg: Optional[Package] = None) -> Outcome:
         return self.planner(table).outcome(pkg or table.package)
 
+    def confirmed_roles(self, index: int) -> list[str]:
+        """Chambers every current holder of which has confirmed the table's package."""
+        t = self.tables[index]
+        holders: dict[str, list[str]] = {}
+        for pid, roles in self.roles(index).items():
+            for r in roles:
+                holders.setdefault(r, []).append(pid)
+        return [c for c in CHAMBERS if holders.get(c) and all(p in t.confirmed_by for p in holders[c])]
+
     def player_by_token(self, token_h: str) -> Optional[Player]:
         return next((p for p in self.players.values() if p.token_hash == token_h), None)
 
@@ -154,6 +163,8 @@ def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict) -> list[dict
     if kind in PLAYER_COMMANDS:
         if actor[0] != "player":
             raise Refusal("not_a_player")
+        if actor[1] not in room.players:
+            raise Refusal("not_authenticated")
         return _player(room, room.players[actor[1]], cmd)
     raise Refusal("unknown_command", type=kind)
 
@@ -274,8 +285,9 @@ def _player(room: Room, player: Player, cmd: dict) -> list[dict]:
     if kind == "confirm":
         if pkg.frame is None:
             raise Refusal("frame_first")
-        new = [r for r in mine if r not in table.confirmed]
-        return [{"type": "roles_confirmed", "roles": new, **base}] if new else []
+        if player.id in table.confirmed_by:
+            return []  # a double click confirms once
+        return [{"type": "roles_confirmed", "roles": mine, **base}]
 
     s = room.scenario
     if kind == "choose_frame":
@@ -391,7 +403,7 @@ def _started(room: Room, e: dict) -> None:
 def _new_round(room: Room, rnd: int) -> None:
     room.stage, room.round = "open", rnd
     for t in room.tables:
-        t.package, t.confirmed, t.defaults, t.planner = Package(), set(), [], None
+        t.package, t.confirmed_by, t.defaults, t.planner = Package(), set(), [], None
 
 
 def _moved(room: Room, e: dict) -> None:
@@ -424,11 +436,11 @@ def _changed(room: Room, e: dict) -> None:
             pkg.covered.discard(e["option"])
     elif kind == "top_covered":
         (pkg.covered.add if e["covered"] else pkg.covered.discard)(e["option"])
-    t.confirmed = set()  # a changed package must be confirmed again
+    t.confirmed_by = set()  # a changed package must be confirmed again
 
 
 def _confirmed(room: Room, e: dict) -> None:
-    room.tables[e["table"]].confirmed.update(e["roles"])
+    room.tables[e["table"]].confirmed_by.add(e["by"])
 
 
 def _locked(room: Room, e: dict) -> None:

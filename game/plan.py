@@ -99,15 +99,20 @@ class Planner:
 
 
 def over_budget(before: Outcome, after: Outcome) -> Optional[tuple[str, dict]]:
-    """Why `after` may not replace `before`: a hard budget broken (and made worse), else None."""
-    if after.social_limit is not None and after.social_used > after.social_limit \
-            and after.social_used > before.social_used:
-        return "over_social_budget", {"used": after.social_used, "budget": after.social_limit,
-                                      "over": after.social_used - after.social_limit}
-    if after.budget is not None and after.new_loans > after.budget.borrowing_cap \
-            and after.new_loans > before.new_loans:
-        return "over_borrowing_cap", {"loans": after.new_loans, "cap": after.budget.borrowing_cap,
-                                      "over": after.new_loans - after.budget.borrowing_cap}
+    """Why `after` may not replace `before`: a hard budget it breaks, else None.
+
+    A package over a limit is refused when the change made it worse: more used, or a smaller
+    limit than the frame it replaces. The first frame is always accepted and a change that
+    lowers use is always allowed, so a table whose baseline alone is over the limit is never stuck."""
+    limit = after.social_limit
+    if limit is not None and after.social_used > limit and (
+            after.social_used > before.social_used
+            or (before.social_limit is not None and limit < before.social_limit)):
+        return "over_social_budget", {"used": after.social_used, "budget": limit, "over": after.social_used - limit}
+    if after.budget is not None and after.new_loans > after.budget.borrowing_cap:
+        cap = after.budget.borrowing_cap
+        if after.new_loans > before.new_loans or (before.budget is not None and cap < before.budget.borrowing_cap):
+            return "over_borrowing_cap", {"loans": after.new_loans, "cap": cap, "over": after.new_loans - cap}
     return None
 
 

@@ -82,6 +82,8 @@ def decide(room, actor: tuple, cmd: dict) -> list[dict]:
     if kind in PLAYER:
         if actor[0] != "player":
             raise Refusal("not_a_player")
+        if actor[1] not in room.players:
+            raise Refusal("not_authenticated")
         return _player(room, room.players[actor[1]], cmd)
     raise Refusal("unknown_command", type=kind)
 

@@ -351,7 +351,14 @@ class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 def _construct_decimal(loader, node):
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    text = loader.construct_scalar(node)
+    try:
+        value = Decimal(text.replace("_", ""))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite():
+        raise yaml.constructor.ConstructorError(None, None, f"'{text}' is not a usable number", node.start_mark)
+    return value
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)

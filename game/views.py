@@ -81,10 +81,12 @@ def _history(room: Room, t: Table) -> list[dict]:
 def _progress(room: Room, t: Table) -> dict:
     """What anyone may know of a table's round: that things were done, not what."""
     holders = {c: [pid for pid, roles in room.roles(t.index).items() if c in roles] for c in CHAMBERS}
+    confirmed = room.confirmed_roles(t.index)
     return {"frame_chosen": t.package.frame is not None,
-            "confirmed": sorted(t.confirmed, key=CHAMBERS.index),
+            "confirmed": confirmed,
+            "confirmed_players": sorted(t.confirmed_by),
             "roles_held": [c for c in CHAMBERS if holders[c]],
-            "all_confirmed": all(c in t.confirmed for c in CHAMBERS if holders[c]) and bool(t.confirmed)}
+            "all_confirmed": bool(confirmed) and all(c in confirmed for c in CHAMBERS if holders[c])}
 
 
 def _plan(room: Room, t: Table) -> dict:
@@ -109,7 +111,8 @@ def _plan(room: Room, t: Table) -> dict:
         budgets["social_fixed"] = limit is not None
     policies = rent_policy_cards(planner)
     return {
-        "package": {**t.package.as_dict(), "confirmed": sorted(t.confirmed, key=CHAMBERS.index),
+        "package": {**t.package.as_dict(), "confirmed": room.confirmed_roles(t.index),
+                    "confirmed_players": sorted(t.confirmed_by),
                     "defaults": list(t.defaults)},
         "frames": frames,
         "budgets": budgets,

@@ -38,6 +38,9 @@ async def validation_handler(request: Request, exc: RequestValidationError) -> J
 
 
 async def http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:  # e.g. a body that is not UTF-8: same answer as malformed JSON
+        return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
+                          .message(lang_of(request)))
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     text = {404: "Deze pagina of dit adres bestaat niet.", 405: "Deze methode kan hier niet."}
     return error_json(exc.status_code, code, text.get(exc.status_code, str(exc.detail)))

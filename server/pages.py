@@ -23,9 +23,9 @@ INT_FIELDS = ("round", "table", "points")
 BOOL_FIELDS = ("selected", "covered", "on")
 
 
-def _html(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
-    lang = lang_of(request)
-    resp = HTMLResponse(request.app.state.renderer.render(name, lang=lang, **ctx), status_code=status)
+def _html(request: Request, template: str, /, status: int = 200, **ctx) -> HTMLResponse:
+    lang = lang_of(request)  # `template` is positional-only: the join form passes a player's `name`
+    resp = HTMLResponse(request.app.state.renderer.render(template, lang=lang, **ctx), status_code=status)
     if request.query_params.get("lang"):
         resp.set_cookie("lang", lang, max_age=3600 * 24 * 365, samesite="lax")
     return resp

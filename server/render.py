@@ -120,7 +120,7 @@ class Renderer:
     def __init__(self):
         self.env = make_env()
 
-    def render(self, name: str, lang: str = "nl", **ctx) -> str:
+    def render(self, template: str, /, lang: str = "nl", **ctx) -> str:  # ctx may hold a `name`
         def _(text: str) -> str:
             return EN.get(text, text) if lang == "en" else text
-        return self.env.get_template(name).render(_=_, lang=lang, **ctx)
+        return self.env.get_template(template).render(_=_, lang=lang, **ctx)

@@ -99,6 +99,11 @@ def join_via_ui(context: BrowserContext, base: str, code: str, name: str, errors
     return page
 
 
+def scroll_to(locator) -> None:
+    """Scroll the page so that the element's top is at the top of the viewport."""
+    locator.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 8)")
+
+
 def chamber_of(page: Page) -> str:
     """The one chamber named in the player's #my-roles ('capital' | 'property' | 'social')."""
     text = page.locator("#my-roles").inner_text()

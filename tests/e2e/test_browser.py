@@ -23,7 +23,8 @@ if shutil.which("chromium") is None:
 from playwright.sync_api import Browser, expect, sync_playwright  # noqa: E402
 
 from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, Api, chamber_of,  # noqa: E402
-                             join_via_ui, mln, nl_num, open_live, phase, watch_errors)
+                             join_via_ui, mln, nl_num, open_live, phase, scroll_to,
+                             watch_errors)
 
 pytestmark = pytest.mark.browser
 
@@ -153,7 +154,7 @@ def test_one_round_on_three_phones(browser, live_server, api, errors):
         after_policy = mln(remaining.inner_text())
         assert abs((after_cover - after_policy) - discount) <= 0.1001, (after_cover, after_policy, discount)
         expect(cap.locator("#social .option.ahead")).to_contain_text("Bevriezing")
-        soc.locator("#projects").scroll_into_view_if_needed()
+        scroll_to(soc.locator("#projects"))
         soc.screenshot(path=str(SHOTS / "phone-choices.png"))
 
         # over budget: P5's top (€ 35,3 mln) exceeds what is left: refused in Dutch, nothing changes
@@ -204,7 +205,7 @@ def test_one_round_on_three_phones(browser, live_server, api, errors):
         expect(screen.locator("[data-table='0'] [data-ratio=icr]")).to_contain_text(icr)
         expect(console.locator("[data-table='0'] [data-ratio=icr]")).to_contain_text(icr)
 
-        soc.locator("#reveal").scroll_into_view_if_needed()
+        scroll_to(soc.locator("#reveal"))
         soc.screenshot(path=str(SHOTS / "phone-reveal.png"))
         console.screenshot(path=str(SHOTS / "console.png"), full_page=True)
         screen.screenshot(path=str(SHOTS / "big-screen.png"))
@@ -328,6 +329,9 @@ def test_whole_game_ends_on_the_results(browser, live_server, api, errors):
                 expect(rows.nth(i)).to_contain_text(nl_num(h["figures"]["icr"], 2))
             for name in NAMES:
                 expect(table).to_contain_text(name)
+            # nobody chose a rent policy: the default is named in Dutch, not by its key
+            expect(table).to_contain_text("standaard gezet: huurbeleid")
+            expect(table).not_to_contain_text("rent_policy")
         expect(console.locator("#controls button")).to_have_count(0)
     finally:
         for c in (fac_ctx, phone_ctx, screen_ctx):
