@@ -39,13 +39,13 @@ always selected (first, by id). Ballots naming unknown projects are an error.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 from game.equal_shares import Group, equal_shares, is_exhaustive
+from game.knapsack import best_subset
 
 RULES = ("greedy", "mes", "mes-add1", "mes-add1u", "max-welfare")
 UTILITIES = ("cost", "points")
@@ -276,88 +276,6 @@ def mes(
     return out
 
 
-_REACH_BITS = 1 << 28  # memory cap for the subset-sum bound: n * scaled budget, in bits
-
-
-def _suffix_reach(costs: list[Fraction], capacity: Fraction):
-    """Subset sums of ``costs[k:]`` up to ``capacity``, as bitsets (Python ints), per k.
-
-    Costs are scaled to integers and divided by their gcd. Returns ``(bitsets, scale)`` (a
-    cost ``c`` is bit ``c * scale``), or None when the bitsets would be too large.
-    """
-    den = math.lcm(*(c.denominator for c in costs), capacity.denominator)
-    ints = [int(c * den) for c in costs]
-    unit = math.gcd(*ints)
-    top = int(capacity * den) // unit
-    if not ints or top * len(ints) > _REACH_BITS:
-        return None
-    full = (1 << (top + 1)) - 1
-    reach = [1]
-    for c in reversed(ints):
-        reach.append((reach[-1] | (reach[-1] << (c // unit))) & full)
-    return reach[::-1], Fraction(den, unit)
-
-
-def _best_knapsack(values: list[Fraction], costs: list[Fraction], capacity: Fraction) -> list[int]:
-    """Exact 0/1 knapsack by branch and bound; items must come sorted by value/cost, best first.
-
-    Depth-first, "take" before "leave", replacing the incumbent only on strictly greater
-    value: the result is the optimal set that comes first in that order. A first "dive"
-    along the larger bound gives the incumbent value to beat or reach. Bound: the smaller
-    of the LP relaxation and "best remaining density times the largest subset sum of the
-    remaining costs that fits"; the latter is exact when densities tie (value ~ cost), where
-    the LP bound cannot prune.
-    """
-    n = len(values)
-    density = [v / c for v, c in zip(values, costs)]
-    sums = _suffix_reach(costs, capacity)
-    best: list[int] | None = None
-    taken: list[int] = []
-
-    def bound(k: int, room: Fraction, value: Fraction) -> Fraction:
-        lp, left = value, room
-        for j in range(k, n):
-            if costs[j] <= left:
-                left -= costs[j]
-                lp += values[j]
-            else:
-                lp += values[j] * left / costs[j]
-                break
-        if sums is None or k == n:
-            return lp
-        bits, scale = sums
-        fits = (bits[k] & ((1 << (int(room * scale) + 1)) - 1)).bit_length() - 1
-        return min(lp, value + density[k] * fits / scale)
-
-    def dive() -> Fraction:
-        """Value of the leaf reached by always following the child with the larger bound."""
-        room, value = capacity, Fraction(0)
-        for k in range(n):
-            if costs[k] <= room and (bound(k + 1, room - costs[k], value + values[k])
-                                     >= bound(k + 1, room, value)):
-                room, value = room - costs[k], value + values[k]
-        return value
-
-    def visit(k: int, room: Fraction, value: Fraction) -> None:
-        nonlocal best_value, best
-        if k == n:
-            if value > best_value or (value == best_value and best is None):
-                best_value, best = value, list(taken)
-            return
-        limit = bound(k, room, value)
-        if limit < best_value or (limit == best_value and best is not None):
-            return  # cannot beat the incumbent (or only tie it, later in the order)
-        if costs[k] <= room:
-            taken.append(k)
-            visit(k + 1, room - costs[k], value + values[k])
-            taken.pop()
-        visit(k + 1, room, value)
-
-    best_value, best = dive(), None  # a good incumbent value first; the set comes from visit
-    visit(0, capacity, Fraction(0))
-    return best
-
-
 def max_welfare(projects: Iterable[Project], ballots: Iterable[Ballot], budget) -> Outcome:
     """Exact maximum of ``sum(support * cost)`` within the budget (0/1 knapsack).
 
@@ -367,8 +285,8 @@ def max_welfare(projects: Iterable[Project], ballots: Iterable[Ballot], budget) 
     items = inp.by_support(p for p in range(len(inp.projects)) if inp.support[p] > 0)
     free = [p for p in items if inp.costs[p] == 0]
     paid = [p for p in items if 0 < inp.costs[p] <= inp.budget]
-    picks = _best_knapsack([Fraction(inp.support[p] * inp.costs[p]) for p in paid],
-                           [Fraction(inp.costs[p]) for p in paid], Fraction(inp.budget))
+    picks = best_subset([Fraction(inp.support[p] * inp.costs[p]) for p in paid],
+                        [Fraction(inp.costs[p]) for p in paid], Fraction(inp.budget))
     chosen_set = set(free) | {paid[k] for k in picks}
     return _outcome(inp, "max-welfare", [p for p in items if p in chosen_set])
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import prio_engine
+from . import prio_engine, workshop
 from .finance import CorpState, initial_state, opening_figures
 from .messages import Refusal, role_name
 from .names import MAX_NAME, clean_name, name_key
@@ -52,6 +52,7 @@ class Table:
     history: list[dict] = field(default_factory=list)
     package: Package = field(default_factory=Package)
     confirmed_by: set[str] = field(default_factory=set)   # players who confirmed this package
+    timed_out: bool = False     # the clock locked this round before the table confirmed
     defaults: list[str] = field(default_factory=list)
     planner: Optional[Planner] = None
 
@@ -71,6 +72,10 @@ class Room:
     created_at: str = ""
     seat_counter: int = 0
     prio: Optional["PrioState"] = None   # mode 2 (prioriteitenspel) only
+    deadline: Optional[str] = None       # the round's clock (ISO UTC), see workshop.py
+    paused: bool = False
+    paused_remaining: Optional[float] = None
+    nudged: dict[str, int] = field(default_factory=dict)   # player id -> round of the nudge
 
     # --- derived --------------------------------------------------------
     @property
@@ -151,9 +156,14 @@ def join_events(room: Room, player_id: str, raw_name: str, token_h: str, at: str
 # ---------------------------------------------------------------------------
 # Commands
 
-def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict) -> list[dict]:
-    """Validate `cmd` from `actor` (("facilitator", None) or ("player", id)); return its events."""
+def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict, now: str = "") -> list[dict]:
+    """Validate `cmd` from `actor` (("facilitator", None) or ("player", id)); return its events.
+    `now` (ISO UTC) is needed by the timer commands only."""
     kind = cmd.get("type")
+    if kind in workshop.COMMANDS:
+        return workshop.decide(room, actor, cmd, now)
+    if actor[0] == "player" and room.paused and room.stage == "open":
+        raise Refusal("paused")
     if room.prio is not None:
         return prio_engine.decide(room, actor, cmd)
     if kind in FACILITATOR_COMMANDS:
@@ -215,7 +225,12 @@ def _facilitator(room: Room, cmd: dict) -> list[dict]:
             missing = [d for d in ("frame", "rent_policy") if getattr(t.package, d) is None]
             if missing:
                 defaults[str(t.index)] = missing
-        return [{"type": "round_locked", "round": room.round, "defaults": defaults}]
+        event = {"type": "round_locked", "round": room.round, "defaults": defaults}
+        if cmd.get("reason") == "timer":  # the clock ran out: unconfirmed tables are timed out
+            event["timed_out"] = [t.index for t in room.tables
+                                  if not _all_confirmed(room, t.index) and room.table_players(t.index)]
+            event["policy"] = room.scenario.timeout_policy
+        return [event]
     if kind == "reopen":
         _check_round(room, cmd)
         if room.stage == "open":
@@ -242,6 +257,11 @@ def _facilitator(room: Room, cmd: dict) -> list[dict]:
             return [{"type": "game_ended", "round": room.round}]
         return [{"type": "round_started", "round": room.round + 1}]
     raise Refusal("unknown_command", type=kind)
+
+
+def _all_confirmed(room: Room, index: int) -> bool:
+    held = {r for roles in room.roles(index).values() for r in roles}
+    return held <= set(room.confirmed_roles(index))
 
 
 def _raise(code: str, **params):
@@ -378,6 +398,8 @@ def apply(room: Optional[Room], e: dict) -> Room:
                     tables=[Table(i, start, opening) for i in range(e["tables"])])
         if s.mode == "prioriteiten":
             room.prio = prio_engine.new_state(s)
+    elif kind in workshop.FOLD:
+        workshop.FOLD[kind](room, e)
     elif room.prio is not None and kind in prio_engine.FOLD:
         prio_engine.FOLD[kind](room, e)
     else:
@@ -404,6 +426,8 @@ def _new_round(room: Room, rnd: int) -> None:
     room.stage, room.round = "open", rnd
     for t in room.tables:
         t.package, t.confirmed_by, t.defaults, t.planner = Package(), set(), [], None
+        t.timed_out = False
+    room.deadline, room.paused, room.paused_remaining = None, False, None
 
 
 def _moved(room: Room, e: dict) -> None:
@@ -445,7 +469,14 @@ def _confirmed(room: Room, e: dict) -> None:
 
 def _locked(room: Room, e: dict) -> None:
     room.stage = "locked"
+    room.deadline, room.paused, room.paused_remaining = None, False, None
     s = room.scenario
+    for index in e.get("timed_out", []):
+        t = room.tables[index]
+        t.timed_out = True
+        if e.get("policy") in ("abstain", "default"):  # the draft is dropped: only defaults stand
+            t.package = Package()
+            e["defaults"][str(index)] = ["frame", "rent_policy"]
     for key, missing in e["defaults"].items():
         t = room.tables[int(key)]
         t.defaults = list(missing)
@@ -457,7 +488,8 @@ def _locked(room: Room, e: dict) -> None:
 
 def _reopened(room: Room, e: dict) -> None:
     room.stage = "open"
-    for t in room.tables:  # defaults set at the lock are taken back: the choice is open again
+    for t in room.tables:
+        t.timed_out = False  # defaults set at the lock are taken back: the choice is open again
         if "frame" in t.defaults:
             t.package.frame = None
         if "rent_policy" in t.defaults:
@@ -474,7 +506,8 @@ def _revealed(room: Room, e: dict) -> None:
             "figures": out.result.figures, "decisions": t.package.as_dict(),
             "going_ahead": out.going_ahead, "not_covered": out.not_covered,
             "tops": out.tops, "defaults": list(t.defaults),
-            "budget": out.budget, "roles": room.roles(t.index),
+            "budget": out.budget, "roles": room.roles(t.index), "timed_out": t.timed_out,
+            "start": t.corp,
         })
         t.corp = out.result.state
 

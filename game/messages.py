@@ -57,6 +57,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "over_budget": {"nl": "Dit past niet in je budget: het pakket kost € {cost}, je budget is € {budget} (€ {over} te veel).", "en": "This does not fit your budget: the package costs € {cost}, your budget is € {budget} (€ {over} too much)."},
     "too_many_points": {"nl": "Je kunt {max} punten verdelen; dit zou {total} punten zijn.", "en": "You can spread {max} points; this would be {total} points."},
     "over_joint_budget": {"nl": "Het gezamenlijke pakket zou € {cost} kosten; het gezamenlijke budget is € {budget}.", "en": "The joint package would cost € {cost}; the joint budget is € {budget}."},
+    "paused": {"nl": "Het spel staat even stil; wacht tot de spelleider verdergaat.", "en": "The game is paused; wait for the facilitator to resume."},
+    "bad_seconds": {"nl": "Geef een tijd van 1 seconde tot {max} minuten.", "en": "Give a time from 1 second to {max} minutes."},
+    "no_timer": {"nl": "Er loopt geen klok om te verlengen; zet eerst een klok.", "en": "There is no clock to extend; set one first."},
     "scenario_invalid": {"nl": "Het scenario is ongeldig: {detail}", "en": "The scenario is invalid: {detail}"},
 }
 

@@ -139,7 +139,9 @@ def _facilitator(room, cmd: dict) -> list[dict]:
         if room.stage != "open":
             return []
         unsubmitted = [s for s in ps.stakeholders if not ps.ballots[s].submitted and ps.members(s, room)]
-        return [{"type": "round_locked", "round": room.round, "unsubmitted": unsubmitted, "defaults": {}}]
+        return [{"type": "round_locked", "round": room.round, "unsubmitted": unsubmitted, "defaults": {},
+                 "timed_out": unsubmitted if cmd.get("reason") == "timer" else [],
+                 "policy": room.scenario.timeout_policy}]
     if kind == "reopen":
         if room.stage == "open":
             return []
@@ -305,8 +307,12 @@ def _submitted(room, e):
 
 def _locked(room, e):
     room.stage = "locked"
+    room.deadline, room.paused, room.paused_remaining = None, False, None
     for s in e.get("unsubmitted", []):
-        room.prio.ballots[s].timed_out = True
+        b = room.prio.ballots[s]
+        b.timed_out = True  # not submitted at the lock: the last draft counts, marked
+        if s in e.get("timed_out", []) and e.get("policy") in ("abstain", "default"):
+            b.posts, b.points = set(), {}  # abstain: the unsubmitted draft is not counted
 
 
 def _reopened(room, e):

@@ -259,6 +259,9 @@ class Scenario(_Model):
     social_budget_mode: Literal["fixed", "residual"] = "fixed"
     default_frame: str = "balanced"
     baseline_rent_policy: str = "inflation"
+    # when the clock runs out on an unconfirmed decision: keep the last valid draft, or drop it
+    # for the defaults (default frame, baseline rent policy, nothing else) / abstain
+    timeout_policy: Literal["keep_draft", "default", "abstain"] = "keep_draft"
     corporation: Corporation
     costs: Costs
     constants: Constants

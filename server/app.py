@@ -1,7 +1,9 @@
 """The FastAPI app factory: wires settings, the event store, the service and the routes."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from typing import Optional
 
 from fastapi import FastAPI
@@ -19,12 +21,25 @@ from .settings import Settings
 from .store import EventStore
 
 
+async def _tick(service: GameService) -> None:
+    """Once a second: lock rounds whose clock ran out."""
+    while True:
+        await asyncio.sleep(1)
+        try:
+            await service.tick()
+        except Exception:  # keep ticking; the error is in the log
+            logging.getLogger("driekamer").exception("timer tick failed")
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        await app.state.service.load_all()
+        ticker = asyncio.create_task(_tick(app.state.service))
         yield
+        ticker.cancel()
         await app.state.service.hub.close_all(1012)  # clients reconnect after a restart
 
     app = FastAPI(title="DrieKamerSpel", version="1.0",

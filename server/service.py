@@ -133,12 +133,39 @@ class GameService:
             raise Refusal("invalid_command", detail="'round' moet een getal zijn / must be a number")
         _check_field_types(cmd)
         async with self._lock(room.code):
-            events = engine.decide(room, viewer, cmd)
+            events = engine.decide(room, viewer, cmd, now())
             await self._commit(room, events)
         return room, viewer
 
+    async def load_all(self) -> None:
+        """Load every stored room, so running clocks keep ticking after a restart."""
+        for code in await to_thread.run_sync(self.store.rooms):
+            try:
+                await self.room(code)
+            except Exception:  # one unreadable room must not stop the server
+                continue
+
+    async def tick(self) -> None:
+        """Lock every round whose clock has run out (the scenario's timeout policy applies)."""
+        from game import workshop
+        t = now()
+        for room in list(self.rooms.values()):
+            if workshop.expired(room, t):
+                async with self._lock(room.code):
+                    if workshop.expired(room, now()):
+                        events = engine.decide(room, ("facilitator", None),
+                                               {"type": "lock", "round": room.round, "reason": "timer"}, now())
+                        await self._commit(room, events)
+
     def view(self, room: Room, viewer: tuple) -> dict:
-        return view_for(room, viewer, connected=self.hub.connected(room.code))
+        from game import workshop
+        v = view_for(room, viewer, connected=self.hub.connected(room.code))
+        v["room"]["seconds_left"] = workshop.remaining(room, now())
+        v["room"]["deadline"] = room.deadline
+        v["room"]["paused"] = room.paused
+        if viewer[0] == "player":
+            v["viewer"]["nudged"] = room.nudged.get(viewer[1]) == room.round and room.stage == "open"
+        return v
 
     async def export(self, code: str, token: Optional[str]) -> dict:
         room = await self.room(code)

@@ -95,8 +95,8 @@ class Room:
                 return p["id"]
         raise AssertionError(f"nobody holds {chamber} at table {table}")
 
-    def tok(self, table: int, chamber: str) -> str:
-        return self.tokens[self.holder(table, chamber)]
+    def tok(self, table: int, chamber: str, view: Optional[dict] = None) -> str:
+        return self.tokens[self.holder(table, chamber, view)]
 
     def act(self, table: int, chamber: str, kind: str, **kw) -> dict:
         kw.setdefault("round", self.round())

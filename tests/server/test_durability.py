@@ -15,7 +15,7 @@ from game.engine import replay
 from game.views import view_for
 from server.app import create_app
 from server.settings import Settings
-from server_harness import LiveServer, bearer, create_room, strip_version, ws_json
+from server_harness import LiveServer, Room, bearer, create_room, strip_version, ws_json
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -83,21 +83,25 @@ def test_restart_rebuilds_the_room_from_the_log(tmp_path):
 
 
 def test_two_servers_on_one_file_never_interleave_a_room(tmp_path):
-    """A second process wrote first: the stale one refuses (4xx, not 500), reloads, and goes on."""
+    """A second process appended first: the stale one's append is refused (4xx, not 500), it
+    reloads from the log, and the retry goes on from the true version."""
     url = f"sqlite:///{tmp_path}/two.db"
     with TestClient(create_app(Settings(database_url=url))) as a, \
             TestClient(create_app(Settings(database_url=url))) as b:
         room = create_room(a, tables=1, players=3, start=True)
-        on_b = create_room.__globals__["Room"](b, room.code, room.fac, room.created, dict(room.tokens))
-        assert on_b.version() == room.version()
-        on_b.act(0, "capital", "choose_frame", frame="balanced")        # b writes
-        r = room.post({"type": "select", "option": "P7", "round": 1}, room.tok(0, "property", on_b.view()))
-        assert 400 <= r.status_code < 500 and r.json()["error"]["message"]   # a was stale
-        body = room.ok({"type": "select", "option": "P7", "round": 1}, room.tok(0, "property", on_b.view()))
-        assert body["version"] == on_b.version() == 7
+        room.act(0, "capital", "choose_frame", frame="balanced")
+        on_b = Room(b, room.code, room.fac, room.created, dict(room.tokens))
+        assert on_b.version() == room.version() == 6
+        on_b.act(0, "property", "select", option="P7", selected=True)        # b appends seq 7
+        social = room.tok(0, "social", on_b.view())
+        r = room.post({"type": "choose_rent_policy", "policy": "moderate", "round": 1}, social)
+        assert 400 <= r.status_code < 500 and r.json()["error"]["message"]   # a was stale: nothing stored
+        body = room.ok({"type": "choose_rent_policy", "policy": "moderate", "round": 1}, social)
+        assert body["version"] == 8
+        assert body["view"]["tables"][0]["plan"]["package"]["selected"] == ["P7"]  # a now sees b's event
         log = room.export()["log"]
-        assert [e["seq"] for e in log] == list(range(1, 8))
-        assert [e["type"] for e in log[-2:]] == ["frame_chosen", "option_selected"]
+        assert [e["seq"] for e in log] == list(range(1, 9))
+        assert [e["type"] for e in log[-3:]] == ["frame_chosen", "option_selected", "rent_policy_chosen"]
 
 
 # --- a real server in a subprocess ----------------------------------------------------------
