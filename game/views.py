@@ -173,6 +173,9 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
         "menu": [{"id": o.id, "name": o.name, "chamber": o.chamber, "theme": o.theme,
                   "municipalities": o.municipalities(), "is_project": o.is_project} for o in s.options],
     }
+    if room.stage == "finished":
+        from .debrief import insights
+        view["insights"] = jsonable(insights(room))
     if me:
         view["viewer"].update({"player_id": me.id, "name": me.name, "table": my_table, "removed": me.removed,
                                "roles": room.roles(my_table).get(me.id, []) if my_table is not None and room.round else []})
