@@ -48,6 +48,15 @@ def room(stakeholders: int = 12, posts: int = 30, seed: int = 1):
     return projects, ballots, budget
 
 
+def tied_room(stakeholders: int = 12, posts: int = 30, seed: int = 2):
+    """Worst case for max-welfare: every post backed by exactly one stakeholder (a subset sum)."""
+    rng = random.Random(seed)
+    projects = [Project(f"post{i:02d}", rng.randrange(50_000, 2_000_000)) for i in range(posts)]
+    ballots = [Ballot(f"stakeholder{s}", {p.id: 1 for p in projects[s::stakeholders]})
+               for s in range(stakeholders)]
+    return projects, ballots, sum(p.cost for p in projects) // 3
+
+
 def main() -> None:
     print(f"{'instance':44} {'voters':>6} {'rule':12} {'ms':>9} {'runs':>5}  selected cost")
     cases = []
@@ -60,6 +69,8 @@ def main() -> None:
         print(f"({SHARED} absent: only the room benchmark)")
     projects, ballots, budget = room()
     cases.append(("room: 12 stakeholders, 30 posts", (projects, ballots, budget, "cost")))
+    projects, ballots, budget = tied_room()
+    cases.append(("room: 12 disjoint packages, 30 posts", (projects, ballots, budget, "cost")))
     total = 0.0
     for name, (projects, ballots, budget, utility) in cases:
         for rule in RULES:

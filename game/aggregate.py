@@ -19,22 +19,23 @@ Definitions (they reproduce pabutools 1.2.3 as used in ``shared/pabulib/expected
   share by 1 (money unit of the costs) per unit of weight until the outcome is exhaustive
   or the next step would overspend, computed with exact jumps (see ``game.equal_shares``);
   ``"add1u"`` then fills the rest greedily by support.
-* **max-welfare**: an exact 0/1 knapsack maximising ``sum(support * cost)`` over the
-  selected projects (``max_additive_utilitarian_welfare`` with ``Cost_Sat``; for cumulative
-  ballots points * cost, consistent with greedy).
+* **max-welfare**: an exact 0/1 knapsack (``game.knapsack``) maximising
+  ``sum(support * cost)`` over the selected projects (``max_additive_utilitarian_welfare``
+  with ``Cost_Sat``; for cumulative ballots points * cost, consistent with greedy).
 
 Tie-breaking, everywhere explicit:
 
 * greedy and the greedy fill of add1u: higher support first, then project id compared as a
   **string** (``"10"`` before ``"9"``), as pabutools' ``lexico_tie_breaking``;
 * MES: lowest price per unit of utility first, then project id as a string (same rule);
-* max-welfare: among all optimal sets, the one found first when deciding projects in greedy
-  order (support, then id) and trying "take it" before "leave it", i.e. the optimal set that
-  is lexicographically greatest in that order. The reference (an ILP solver) documents no
-  tie rule; the shared files have no tied optimum.
+* max-welfare: among all optimal sets, the one that takes higher-ranked projects whenever
+  some optimum does, ranking by support then id (the lexicographically greatest take/leave
+  vector in greedy order; see ``game.knapsack``). The reference (an ILP solver) documents
+  no tie rule; the shared files have no tied optimum.
 
-Projects nobody supports are never selected, and free (cost 0) projects with support are
-always selected (first, by id). Ballots naming unknown projects are an error.
+Projects nobody supports are never selected (pabutools' greedy would still fund them from
+leftover money; no shared file has such a project), and free (cost 0) projects with support
+are always selected (first, by id). Ballots naming unknown projects are an error.
 """
 
 from __future__ import annotations

@@ -65,9 +65,21 @@ def parse_pb(text: str) -> Instance:
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
     inst = Instance(line_ending="\r\n" if first_line.endswith("\r") else "\n")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    section = None
-    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        _read_rows(inst, reader)
+    except csv.Error as exc:
+        raise PabulibError(f"line {reader.line_num}: {exc}") from exc
+    if "budget" not in inst.meta:
+        raise PabulibError("META has no budget")
+    if inst.projects and "project_id" not in inst.project_columns:
+        raise PabulibError("PROJECTS has no project_id column")
+    return inst
+
+
+def _read_rows(inst: Instance, reader) -> None:
+    """Fill ``inst`` from csv rows, section by section."""
+    section, header = None, None
     for row in reader:
         line = reader.line_num
         cells = [c.strip() for c in row]
@@ -85,20 +97,14 @@ def parse_pb(text: str) -> Instance:
             elif section == "votes":
                 inst.vote_columns = header
             continue
+        if section == "meta":  # lenient: a value may hold an unquoted ';'
+            inst.meta[cells[0]] = ";".join(cells[1:])
+            continue
         if len(cells) > len(header):
             raise PabulibError(f"line {line}: {len(cells)} fields, header has {len(header)}")
         cells += [""] * (len(header) - len(cells))
-        if section == "meta":
-            inst.meta[cells[0]] = cells[1] if len(cells) > 1 else ""
-        elif section == "projects":
-            inst.projects.append(dict(zip(header, cells)))
-        else:
-            inst.votes.append(dict(zip(header, cells)))
-    if "budget" not in inst.meta:
-        raise PabulibError("META has no budget")
-    if inst.projects and "project_id" not in inst.project_columns:
-        raise PabulibError("PROJECTS has no project_id column")
-    return inst
+        target = inst.projects if section == "projects" else inst.votes
+        target.append(dict(zip(header, cells)))
 
 
 def _columns(declared: list[str], rows: list[dict[str, str]], first: tuple[str, ...]) -> list[str]:
@@ -153,6 +159,8 @@ def to_aggregate_input(instance: Instance) -> tuple[list[Project], list[Ballot],
         raise PabulibError(f"vote_type {vote_type!r} is not supported")
     projects = [Project(p["project_id"], number(p["cost"]), p.get("name", ""))
                 for p in instance.projects]
+    if any(p.cost < 0 for p in projects) or instance.budget < 0:
+        raise PabulibError("costs and budget must be >= 0")
     known = {p.id for p in projects}
     ballots, seen = [], set()
     for n, vote in enumerate(instance.votes, start=1):
@@ -173,6 +181,8 @@ def to_aggregate_input(instance: Instance) -> tuple[list[Project], list[Ballot],
             scores = {}
             for v, x in zip(ids, points):
                 scores[v] = scores.get(v, 0) + number(x)
+            if any(x < 0 for x in scores.values()):
+                raise PabulibError(f"voter {voter!r}: points must be >= 0")
         ballots.append(Ballot(voter, scores))
     utility = "cost" if vote_type in APPROVAL_TYPES else "points"
     return projects, ballots, instance.budget, utility

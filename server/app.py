@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from game.messages import Refusal
 
-from . import api, errors, pages
+from . import api, errors, pages, reports
 from .hub import Hub
 from .render import WEB, Renderer
 from .service import GameService
@@ -56,5 +56,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_exception_handler(Exception, errors.unexpected_handler)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     return app

@@ -2,7 +2,8 @@
 
 1. One round of a three-player table played entirely through the pages: the facilitator
    opens a room from the home page, three phones join, everything updates live, budgets are
-   hard, the round is locked and revealed on every phone. Screenshots go to docs/screenshots/.
+   hard, the round is locked and revealed on every phone. Screenshots go to docs/screenshots/
+   with UPDATE_SCREENSHOTS=1, else to the test's temporary folder (a run leaves git clean).
 2. A player who reloads mid-round keeps the seat, roles and selection; two tabs of one player
    both stay live.
 3. A whole game to the results page: players act through the JSON API, the facilitator
@@ -10,6 +11,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -29,7 +31,7 @@ from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, A
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 YEARS = [2026, 2027, 2028, 2029]  # Woonstad: four rounds from 2026
@@ -52,6 +54,14 @@ def api(live_server) -> Api:
     a = Api(live_server)
     yield a
     a.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: docs/screenshots/ when UPDATE_SCREENSHOTS=1, else a temporary folder."""
+    folder = DOC_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -79,8 +89,7 @@ def tokens_of(url: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 # 1. One round through the pages
 
-def test_one_round_on_three_phones(browser, live_server, api, errors):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_one_round_on_three_phones(browser, live_server, api, errors, shots):
     fac_ctx = new_context(browser, DESKTOP)
     screen_ctx = new_context(browser, BIG_SCREEN)
     phone_ctxs = [new_context(browser, PHONE, mobile=True) for _ in NAMES]
@@ -155,7 +164,7 @@ def test_one_round_on_three_phones(browser, live_server, api, errors):
         assert abs((after_cover - after_policy) - discount) <= 0.1001, (after_cover, after_policy, discount)
         expect(cap.locator("#social .option.ahead")).to_contain_text("Bevriezing")
         scroll_to(soc.locator("#projects"))
-        soc.screenshot(path=str(SHOTS / "phone-choices.png"))
+        soc.screenshot(path=str(shots / "phone-choices.png"))
 
         # over budget: P5's top (€ 35,3 mln) exceeds what is left: refused in Dutch, nothing changes
         prop.click("[data-select=P5]")
@@ -206,9 +215,9 @@ def test_one_round_on_three_phones(browser, live_server, api, errors):
         expect(console.locator("[data-table='0'] [data-ratio=icr]")).to_contain_text(icr)
 
         scroll_to(soc.locator("#reveal"))
-        soc.screenshot(path=str(SHOTS / "phone-reveal.png"))
-        console.screenshot(path=str(SHOTS / "console.png"), full_page=True)
-        screen.screenshot(path=str(SHOTS / "big-screen.png"))
+        soc.screenshot(path=str(shots / "phone-reveal.png"))
+        console.screenshot(path=str(shots / "console.png"), full_page=True)
+        screen.screenshot(path=str(shots / "big-screen.png"))
     finally:
         for ctx in [fac_ctx, screen_ctx, *phone_ctxs]:
             ctx.close()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game import equal_shares
+from game import equal_shares, knapsack
 from game.aggregate import (
     RULES,
     Ballot,
@@ -282,6 +282,42 @@ def test_max_welfare_is_optimal_and_a_double_weight_is_two_voters(election):
         a = mes(projects, ballots, budget, utility=utility, completion=completion)
         b = mes(projects, split, budget, utility=utility, completion=completion)
         assert a.selected == b.selected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 3)), max_size=10), st.integers(0, 150))
+def test_knapsack_methods_agree_on_the_first_optimum(items, capacity):
+    """Branch and bound (with and without the subset-sum bound) and meet-in-the-middle all
+    return the optimal set that is lexicographically greatest in density order."""
+    items = sorted(items, key=lambda it: -it[1])  # by density (= support), as max_welfare does
+    costs = [c for c, _ in items]
+    values = [c * s for c, s in items]
+    expected, best = [], -1
+    for vector in itertools.product((1, 0), repeat=len(items)):  # lexicographically descending
+        if sum(c for c, x in zip(costs, vector) if x) <= capacity:
+            value = sum(v for v, x in zip(values, vector) if x)
+            if value > best:
+                best, expected = value, [k for k, x in enumerate(vector) if x]
+    assert knapsack._branch_and_bound(values, costs, capacity, None) == expected
+    assert knapsack._meet_in_the_middle(values, costs, capacity) == expected
+    assert knapsack._suffix_reach(costs, capacity) is not None
+    saved, knapsack.REACH_BITS = knapsack.REACH_BITS, 0
+    try:
+        assert knapsack._branch_and_bound(values, costs, capacity, None) == expected
+    finally:
+        knapsack.REACH_BITS = saved
+
+
+def test_max_welfare_with_all_support_tied_is_quick_and_exact():
+    # 30 posts, each backed by exactly one stakeholder: value ~ cost (subset sum), where the
+    # LP bound alone cannot prune. The search falls back to meet-in-the-middle.
+    costs = [50_000 + (i * 7_919_993) % 1_950_000 for i in range(30)]
+    projects = [Project(f"p{i:02d}", c) for i, c in enumerate(costs)]
+    ballots = [approval(f"s{s}", *[f"p{i:02d}" for i in range(s, 30, 12)]) for s in range(12)]
+    budget = sum(costs) // 3
+    out = max_welfare(projects, ballots, budget)
+    assert out.total_cost <= budget
+    assert budget - out.total_cost < 100  # 2^30 subsets: some sum lands within a few euros
 
 
 # --- the real Pabulib files against pabutools 1.2.3 --------------------------------------------

@@ -60,6 +60,11 @@ def test_parse_reads_sections_quotes_and_decimal_commas():
     assert inst.line_ending == "\n"
 
 
+def test_meta_values_may_hold_an_unquoted_semicolon():
+    inst = parse_pb(SMALL.replace("num_projects;3", "note;a;b"))
+    assert inst.meta["note"] == "a;b"
+
+
 def test_small_file_round_trips_byte_for_byte():
     assert write_pb(parse_pb(SMALL)) == SMALL
 
@@ -97,6 +102,8 @@ def test_to_aggregate_input_for_cumulative():
     (SMALL.replace("A;20;", "A;twenty;"), "not a number"),
     (SMALL.replace("v3;C;", "v3;Z;"), "unknown project"),
     (SMALL.replace("vote_type;approval", "vote_type;ordinal"), "not supported"),
+    (SMALL.replace("C;10;", "C;-10;"), ">= 0"),
+    (SMALL.replace("v3;C;", 'v3;"C;'), "line"),
 ])
 def test_bad_files_raise_a_pabulib_error(text, message):
     with pytest.raises(PabulibError, match=message):
@@ -117,8 +124,9 @@ def test_an_instance_built_in_code_writes_and_parses_back():
     assert back.votes == inst.votes
 
 
-field_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r\t"),
-                     max_size=12).map(str.strip)
+field_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r\t"), max_size=12
+).map(str.strip)
 
 
 @settings(max_examples=100, deadline=None)

@@ -138,21 +138,26 @@ def test_kill_9_loses_nothing_accepted(live):
         enough, stop = threading.Event(), threading.Event()
         options = ["P7", "P2", "P3", "P4", "P1", "P8", "P6"]
 
+        errors: list[str] = []
+
         def burst(table: int):
             with live.client() as c:
                 i = 0
                 while not stop.is_set():
                     o = options[i % len(options)]
-                    on = (i // len(options)) % 2 == 0
+                    on = (i // len(options)) % 2 == 0   # seven on, seven off, ...: every one is a change
                     cmd = {"type": "select", "option": o, "selected": on, "round": 1}
                     try:
                         r = c.post(f"/api/v1/rooms/{room.code}/commands", json=cmd,
                                    headers=bearer(room.tokens[props[table]]))
                     except httpx.HTTPError:
                         return  # the server is gone; this one's fate is unknown and not counted
-                    assert r.status_code == 200, r.text
+                    if r.status_code != 200:
+                        errors.append(f"{cmd}: {r.status_code} {r.text}")
+                        enough.set()
+                        return
                     accepted.append((r.json()["version"], {**cmd, "table": table}))
-                    if len(accepted) >= 25:
+                    if len(accepted) >= 16:
                         enough.set()
                     i += 1
 
@@ -164,6 +169,7 @@ def test_kill_9_loses_nothing_accepted(live):
         stop.set()
         for w in workers:
             w.join(30)
+        assert not errors, errors
         last_accepted = max(v for v, _ in accepted)
 
     live.start()                          # same database file
@@ -207,7 +213,7 @@ def test_server_restart_tells_pages_to_reconnect(live):
             with pytest.raises(Exception):
                 while True:
                     ws.recv(timeout=10)
-            assert ws.close_code in (1006, 1011, 1012, 1013), ws.close_code  # codes htmx-ext-ws retries on
+            assert ws.close_code == 1012, ws.close_code  # "service restart": htmx-ext-ws reconnects (not 1001)
     live.start()
     with live.client() as http:
         reattach(room, http)
