@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: setup
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-system-deps.sh
 	$(BIN)/pytest -q
 
 test-fast: setup

@@ -217,6 +217,18 @@ def leads_of(view: dict, table: int) -> dict[str, str]:
     return out
 
 
+def has_confirmed(plan: dict, player_id: Optional[str], *chambers: str) -> bool:
+    """Whether `player_id` has confirmed the package as it stands.
+
+    The view lists the players who confirmed (`confirmed_players`); a server without that
+    list only tells which chambers are confirmed, which is then the best available answer.
+    """
+    pkg = plan["package"]
+    if "confirmed_players" in pkg:
+        return player_id in pkg["confirmed_players"]
+    return all(c in pkg.get("confirmed", []) for c in chambers)
+
+
 def fits(card: dict, budgets: Optional[dict]) -> bool:
     """Whether an option's pre-computed effect fits what is left of the budgets (a hint)."""
     if not budgets:
@@ -236,7 +248,6 @@ def fits(card: dict, budgets: Optional[dict]) -> bool:
 class RoundState:
     done: set[str] = field(default_factory=set)   # chambers whose lead (this bot) has finished
     property_seen_done: bool = False
-    echoed: bool = False                           # a team member's own confirm, once a round
 
 
 class Bot:
@@ -276,8 +287,8 @@ class Bot:
         rnd = view["room"]["round"]
         st = self.rounds.setdefault(rnd, RoundState())
         leads = leads_of(view, table)
-        if "property" in plan["package"]["confirmed"]:
-            st.property_seen_done = True
+        if leads.get("property") and has_confirmed(plan, leads["property"], "property"):
+            st.property_seen_done = True  # the property lead confirms only once it has proposed
 
         for chamber in CHAMBERS:
             if chamber not in roles or leads.get(chamber) != self.id or chamber in st.done:
@@ -299,16 +310,13 @@ class Bot:
                 return
 
         plan = plan_of(view)
-        if plan is None:
+        if plan is None or not plan["package"]["frame"]:
             return
-        confirmed = set(plan["package"]["confirmed"])
-        ready = all((c in st.done) if leads.get(c) == self.id else (c in confirmed) for c in roles)
-        if not ready:
-            return
-        if any(c not in confirmed for c in roles):
-            await self._do({"type": "confirm", "round": rnd}, view, late_ok=True)
-        elif not st.echoed:  # a team member agrees with what its lead confirmed (changes nothing)
-            st.echoed = True
+        # A lead confirms once its own choices are made; a team member once its lead has
+        # confirmed the package as it stands (so the table is never confirmed too early).
+        ready = all((c in st.done) if leads.get(c) == self.id else has_confirmed(plan, leads.get(c), c)
+                    for c in roles)
+        if ready and not has_confirmed(plan, self.id, *roles):
             await self._do({"type": "confirm", "round": rnd}, view, late_ok=True)
 
     async def choose_frame(self, view: dict, table: int, rnd: int) -> dict:

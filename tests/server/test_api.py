@@ -684,3 +684,43 @@ def test_html_forms_refuse_without_500(client, game):
     assert client.get(f"/r/{room.code}/p/wrong").status_code == 401
     assert client.get(f"/r/{room.code}/f/{tok}").status_code == 403  # a player's token is not the console's
     assert snapshot(room) == before
+
+
+# --- never a 500: any JSON a client may send --------------------------------------------------
+
+def test_any_command_gets_an_answer_never_a_500(make_client):
+    """Random commands of every known type with fields of every JSON type: each gets a 200 or a
+    4xx with a message, and a refusal leaves the version alone."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = make_client()
+    room = create_room(client, tables=2, players=5, start=True)
+    room.act(0, "capital", "choose_frame", frame="balanced")
+    tokens = [room.fac, *room.tokens.values(), "wrong"]
+    kinds = ["start", "lock", "reopen", "reveal", "next_round", "end", "move_player", "remove_player",
+             "set_rotation", "choose_frame", "choose_rent_policy", "select", "cover", "confirm", "nonsense"]
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 5), st.floats(allow_nan=False, allow_infinity=False, width=32),
+                        st.sampled_from(["P1", "P7", "M1", "balanced", "freeze", "", "1", "Ø", "p" * 300]))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                           st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+                          max_leaves=5)
+    fields = st.sampled_from(["round", "option", "selected", "covered", "frame", "policy", "player", "table", "on",
+                              "type", "x"])
+    commands = st.builds(lambda kind, extra: {"type": kind, **extra}, st.sampled_from(kinds),
+                         st.dictionaries(fields, values, max_size=4))
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(cmd=st.one_of(commands, values), who=st.sampled_from(tokens))
+    def check(cmd, who):
+        before = room.version()
+        r = client.post(f"{room.base}/commands", json=cmd, headers=bearer(who))
+        assert r.status_code < 500, (cmd, r.text)
+        body = r.json()
+        if r.status_code == 200:
+            assert body["version"] >= before
+        else:
+            assert 400 <= r.status_code < 500 and body["error"]["code"] and body["error"]["message"].strip()
+            assert room.version() == before, cmd
+
+    check()
