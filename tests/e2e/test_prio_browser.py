@@ -72,8 +72,6 @@ def new_context(browser: Browser, viewport: dict, mobile: bool = False):
     ctx.add_init_script("document.addEventListener('htmx:wsAfterMessage', e => {"
                         " const m = /data-version=\"(\\d+)\"/.exec(e.detail.message || '');"
                         " if (m) window.__wsVersion = Math.max(window.__wsVersion || 0, +m[1]); });")
-    ctx.add_init_script("""window.__log=[]; const t0=performance.now();
-    for (const ev of ['htmx:wsAfterMessage','htmx:beforeRequest','htmx:afterRequest','htmx:wsOpen','htmx:wsClose','htmx:oobAfterSwap','htmx:afterSwap','htmx:targetError']) document.addEventListener(ev, e => window.__log.push([Math.round(performance.now()-t0), ev, (e.detail.message||'').slice(0,40), e.detail.xhr ? e.detail.xhr.status : '']));""")
     return ctx
 
 
@@ -136,7 +134,7 @@ def test_prioriteitenspel_session(browser, live_server, errors):
             sid, sname, _ = PLAYERS[name]
             row = console.locator("#players tr[data-player]", has_text=name)
             row.locator("select[data-assign]").select_option(sid)
-            expect(console.locator("#players tr[data-player]", has_text=name)).to_contain_text(sname)
+            expect(console.locator("#players tr[data-player]", has_text=name).locator("select")).to_have_value(sid)
             expect(console.locator(f"tr[data-stakeholder={sid}]")).to_contain_text(name)
         expect(phones["Chantal"].locator("#my-stakeholder")).to_contain_text("Gemeente Lindeloo")
 
@@ -179,11 +177,7 @@ def test_prioriteitenspel_session(browser, live_server, errors):
         bas = phones["Bas"]
         settled(bas)
         bas.click("[data-ballot=P4]")
-        try:
-            expect(bas.locator("#flash")).to_contain_text("past niet in je budget")
-        except AssertionError:
-            for x in bas.evaluate("window.__log")[-20:]: print(x)
-            raise
+        expect(bas.locator("#flash")).to_contain_text("past niet in je budget")
         chosen(bas, "P4", on=False)
         expect(bas.locator("#flash")).to_contain_text("te veel")
 
@@ -191,7 +185,7 @@ def test_prioriteitenspel_session(browser, live_server, errors):
         for sid in ("huurders", "stadsveld", "lindeloo", "dijkhoven"):
             expect(console.locator(f"tr[data-stakeholder={sid}] [data-status]")).to_have_attribute("data-status", "draft")
         shot(bas, "phone-choices")
-        bas.locator("#posts [data-post=P1]").scroll_into_view_if_needed()
+        bas.evaluate("document.querySelector('#posts [data-post=G2]').scrollIntoView({block: 'center'})")
         bas.screenshot(path=str(SHOTS / "prio-phone-choices-posts.png"))
 
         # everyone submits and gets a receipt; a double click on submit is harmless
