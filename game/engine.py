@@ -26,7 +26,7 @@ MAX_TABLES = 12
 MAX_PLAYERS = 120
 
 FACILITATOR_COMMANDS = {"start", "lock", "reopen", "reveal", "next_round", "end", "move_player",
-                        "remove_player", "set_rotation"}
+                        "remove_player", "set_rotation", "autopilot", "swap_seats"}
 PLAYER_COMMANDS = {"choose_frame", "choose_rent_policy", "select", "cover", "confirm"}
 
 
@@ -42,6 +42,7 @@ class Player:
     table: Optional[int] = None
     seat: int = 0              # order at the table: lower sits earlier in the rotation
     removed: bool = False
+    autopilot: bool = False    # an abandoned seat: counts as confirmed; the timeout policy decides
 
 
 @dataclass
@@ -116,7 +117,8 @@ class Room:
         for pid, roles in self.roles(index).items():
             for r in roles:
                 holders.setdefault(r, []).append(pid)
-        return [c for c in CHAMBERS if holders.get(c) and all(p in t.confirmed_by for p in holders[c])]
+        done = lambda pid: pid in t.confirmed_by or self.players[pid].autopilot
+        return [c for c in CHAMBERS if holders.get(c) and all(done(p) for p in holders[c])]
 
     def player_by_token(self, token_h: str) -> Optional[Player]:
         return next((p for p in self.players.values() if p.token_hash == token_h), None)
@@ -204,6 +206,16 @@ def _facilitator(room: Room, cmd: dict) -> list[dict]:
         p = _player_arg(room, cmd)
         t = _table_arg(room, cmd)
         return [] if p.table == t else [{"type": "player_moved", "player_id": p.id, "table": t}]
+    if kind == "autopilot":
+        p = _player_arg(room, cmd)
+        on = bool(cmd.get("on", True))
+        return [] if p.autopilot == on else [{"type": "autopilot_set", "player_id": p.id, "on": on}]
+    if kind == "swap_seats":
+        a = _player_arg(room, {"player": cmd.get("player")})
+        b = _player_arg(room, {"player": cmd.get("other")})
+        if a.id == b.id:
+            return []
+        return [{"type": "seats_swapped", "player_id": a.id, "other_id": b.id}]
     if kind == "remove_player":
         p = _player_arg(room, cmd)
         return [{"type": "player_removed", "player_id": p.id}]
@@ -436,6 +448,17 @@ def _moved(room: Room, e: dict) -> None:
     p.table, p.seat = e["table"], room.seat_counter
 
 
+def _autopilot(room: Room, e: dict) -> None:
+    room.players[e["player_id"]].autopilot = e["on"]
+
+
+def _swapped(room: Room, e: dict) -> None:
+    """Two players trade places: table and seat (and so their chambers in the rotation)."""
+    a, b = room.players[e["player_id"]], room.players[e["other_id"]]
+    a.table, b.table = b.table, a.table
+    a.seat, b.seat = b.seat, a.seat
+
+
 def _removed(room: Room, e: dict) -> None:
     room.players[e["player_id"]].removed = True
 
@@ -518,7 +541,8 @@ def _ended(room: Room, e: dict) -> None:
 
 _FOLD = {
     "player_joined": _joined, "game_started": _started, "player_moved": _moved,
-    "player_removed": _removed, "rotation_set": _rotation,
+    "player_removed": _removed, "rotation_set": _rotation, "autopilot_set": _autopilot,
+    "seats_swapped": _swapped,
     "frame_chosen": _changed, "rent_policy_chosen": _changed, "option_selected": _changed,
     "top_covered": _changed, "roles_confirmed": _confirmed, "round_locked": _locked,
     "round_reopened": _reopened, "round_revealed": _revealed,

@@ -146,7 +146,7 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
                  else room.table_players(t_index))
         for p in sorted(group, key=lambda p: p.seat):
             players.append({"id": p.id, "name": p.name, "table": p.table, "roles": roles.get(p.id, []),
-                            "connected": p.id in connected})
+                            "connected": p.id in connected, "autopilot": p.autopilot})
 
     tables = []
     for t in room.tables:

@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 SEND_TIMEOUT = 10.0
+GRACE_SECONDS = 20.0  # a player counts as gone only this long after their last connection closed
 
 
 class Conn:
@@ -39,10 +40,27 @@ class Hub:
     def __init__(self, service=None, queue_size: int = 16):
         self.service, self.queue_size = service, queue_size
         self.conns: dict[str, set[Conn]] = {}
+        self.left: dict[tuple[str, str], float] = {}   # (room, player) -> when the last socket closed
+        self.grace = GRACE_SECONDS
+
+    def live(self, code: str) -> set[str]:
+        """Player ids with at least one open connection in the room."""
+        return {c.viewer[1] for c in self.conns.get(code, ()) if c.viewer[0] == "player" and not c.closed}
 
     def connected(self, code: str) -> set[str]:
-        """Player ids with at least one live connection in the room."""
-        return {c.viewer[1] for c in self.conns.get(code, ()) if c.viewer[0] == "player" and not c.closed}
+        """Players shown as present: connected now, or gone for less than the grace period
+        (a refresh or a short Wi-Fi drop never shows them as gone)."""
+        now = asyncio.get_event_loop().time() if self._loop_running() else 0.0
+        recent = {pid for (room, pid), t in self.left.items() if room == code and now - t < self.grace}
+        return self.live(code) | recent
+
+    @staticmethod
+    def _loop_running() -> bool:
+        try:
+            asyncio.get_running_loop()
+            return True
+        except RuntimeError:
+            return False
 
     def notify(self, code: str) -> None:
         for conn in list(self.conns.get(code, ())):
@@ -60,6 +78,8 @@ class Hub:
         task = asyncio.create_task(conn.sender())
         newcomer = viewer[0] == "player" and len([c for c in self.conns[code] if c.viewer == viewer]) == 1
         conn.queue.put_nowait(1)
+        if viewer[0] == "player":
+            self.left.pop((code, viewer[1]), None)
         if newcomer:
             self.notify(code)  # presence changed: others see the player come online
         try:
@@ -72,8 +92,11 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
             self.conns.get(code, set()).discard(conn)
-            if viewer[0] == "player" and viewer[1] not in self.connected(code):
-                self.notify(code)
+            if viewer[0] == "player" and viewer[1] not in self.live(code):
+                loop = asyncio.get_running_loop()
+                self.left[(code, viewer[1])] = loop.time()
+                # after the grace period the facilitator sees the player as gone
+                loop.call_later(self.grace + 0.1, self.notify, code)
 
     async def close_all(self, code: int = 1012) -> None:
         """On shutdown: tell clients to come back (1012 = service restart)."""

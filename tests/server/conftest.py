@@ -24,7 +24,7 @@ def make_client(db_url):
     opened = []
 
     def make(url: str | None = None) -> TestClient:
-        c = TestClient(create_app(Settings(database_url=url or db_url)))
+        c = TestClient(create_app(Settings(database_url=url or db_url, presence_grace=0)))
         c.__enter__()
         opened.append(c)
         return c

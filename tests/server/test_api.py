@@ -763,3 +763,32 @@ def test_any_facilitator_command_gets_an_answer_never_a_500(make_client):
         _answer_is_sound(room, r, cmd, before)
 
     check()
+
+
+def test_html_pages_and_forms(client):
+    """The browser face: home, room creation, join by code and link, the QR code, an htmx action."""
+    assert client.get("/").status_code == 200
+    r = client.post("/rooms", data={"scenario": "woonstad", "tables": "1"}, follow_redirects=False)
+    assert r.status_code == 303 and "/f/" in r.headers["location"]
+    console = r.headers["location"]
+    code = console.split("/")[2]
+    assert client.get(console).status_code == 200
+    assert client.get(f"/j/{code}").status_code == 200
+    r = client.get(f"/r/{code}/qr.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    tokens = []
+    for i, name in enumerate(("Anna", "Bram", "Chris")):
+        url, data = (f"/j/{code}", {"name": name}) if i else ("/j", {"code": code.lower(), "name": name})
+        r = client.post(url, data=data, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith(f"/r/{code}/p/")
+        tokens.append(r.headers["location"].rsplit("/", 1)[1])
+        assert client.get(r.headers["location"]).status_code == 200
+    fac = console.rsplit("/", 1)[1]
+    r = client.post(f"/r/{code}/act/{fac}", data={"type": "start"})
+    assert r.status_code == 200 and 'id="game"' in r.text and 'data-phase="frame"' in r.text
+    view = client.get(f"/api/v1/rooms/{code}", headers=bearer(fac)).json()
+    cap = next(p["id"] for p in view["players"] if "capital" in p["roles"])
+    cap_tok = tokens[[p["id"] for p in view["players"]].index(cap)]
+    r = client.post(f"/r/{code}/act/{cap_tok}", data={"type": "choose_frame", "frame": "balanced", "round": "1"})
+    assert r.status_code == 200 and 'data-phase="choices"' in r.text
+    assert client.get(f"/api/v1/rooms/{code}", headers=bearer(fac)).json()["tables"][0]["progress"]["frame_chosen"]
