@@ -77,6 +77,8 @@ class Room:
     paused: bool = False
     paused_remaining: Optional[float] = None
     nudged: dict[str, int] = field(default_factory=dict)   # player id -> round of the nudge
+    series: str = ""                     # the reusable link's code: the first room of a series
+    successor: Optional[str] = None      # the next session of the series, once opened
 
     # --- derived --------------------------------------------------------
     @property
@@ -127,12 +129,13 @@ class Room:
 # ---------------------------------------------------------------------------
 # Creating a room and joining it (no actor yet)
 
-def create_events(code: str, scenario_text: str, tables: int, facilitator_hash: str, at: str = "") -> list[dict]:
+def create_events(code: str, scenario_text: str, tables: int, facilitator_hash: str, at: str = "",
+                  series: str = "") -> list[dict]:
     if not 1 <= tables <= MAX_TABLES:
         raise Refusal("too_many_tables", max=MAX_TABLES)
     load_text(scenario_text)  # refuses a broken scenario before anything is stored
     return [{"type": "room_created", "code": code, "scenario_text": scenario_text, "tables": tables,
-             "facilitator_hash": facilitator_hash, "at": at}]
+             "facilitator_hash": facilitator_hash, "at": at, "series": series or code}]
 
 
 def join_events(room: Room, player_id: str, raw_name: str, token_h: str, at: str = "") -> list[dict]:
@@ -407,9 +410,12 @@ def apply(room: Optional[Room], e: dict) -> Room:
         opening = opening_figures(start, s)
         room = Room(code=e["code"], scenario=s, scenario_text=e["scenario_text"],
                     facilitator_hash=e.get("facilitator_hash", ""), created_at=e.get("at", ""),
-                    tables=[Table(i, start, opening) for i in range(e["tables"])])
+                    tables=[Table(i, start, opening) for i in range(e["tables"])],
+                    series=e.get("series") or e["code"])
         if s.mode == "prioriteiten":
             room.prio = prio_engine.new_state(s)
+    elif kind == "session_continued":
+        room.successor = e["next"]
     elif kind in workshop.FOLD:
         workshop.FOLD[kind](room, e)
     elif room.prio is not None and kind in prio_engine.FOLD:

@@ -23,6 +23,7 @@ class RoomCreated(BaseModel):
     join_url: str
     screen_url: str
     console_url: str
+    series_url: str
 
 
 class Join(BaseModel):
@@ -59,6 +60,7 @@ async def create_room(request: Request, body: CreateRoom = Body(default_factory=
     r = await service(request).create_room(body.scenario, body.tables)
     base = base_url(request)
     return {**r, "join_url": f"{base}/j/{r['code']}", "screen_url": f"{base}/r/{r['code']}/screen",
+            "series_url": f"{base}/s/{r['code']}",
             "console_url": f"{base}/r/{r['code']}/f/{r['facilitator_token']}"}
 
 
@@ -81,6 +83,18 @@ async def command(request: Request, code: str, cmd: dict[str, Any] = Body(...),
     svc = service(request)
     room, viewer = await svc.command(code, bearer(authorization), cmd)
     return {"version": room.version, "view": svc.view(room, viewer)}
+
+
+@router.post("/rooms/{code}/next-session", status_code=201)
+async def next_session(request: Request, code: str, authorization: Optional[str] = Header(None)):
+    """Open the next workshop of a series (same scenario, tables and facilitator token)."""
+    svc = service(request)
+    token = bearer(authorization)
+    new = await svc.new_session(code, token)
+    room = await svc.room(new)
+    base = base_url(request)
+    return {"code": new, "series_url": f"{base}/s/{room.series}", "join_url": f"{base}/j/{new}",
+            "console_url": f"{base}/r/{new}/f/{token}"}
 
 
 @router.get("/rooms/{code}/export.json")

@@ -73,7 +73,24 @@ async def join_by_code(request: Request, code: str = Form(...), name: str = Form
 @router.get("/j/{code}", response_class=HTMLResponse)
 async def join_page(request: Request, code: str):
     room = await service(request).room(code)
+    if room.successor:  # the workshop moved on to the next session of the series
+        return RedirectResponse(f"/s/{room.series}", status_code=303)
     return _html(request, "join.html", code=room.code)
+
+
+@router.get("/s/{series}")
+async def series_link(request: Request, series: str):
+    """The reusable link of a series of workshops: always the newest session's join page."""
+    code = await service(request).latest_in_series(series)
+    return RedirectResponse(f"/j/{code}", status_code=303)
+
+
+@router.post("/r/{code}/next-session/{token}")
+async def next_session(request: Request, code: str, token: str):
+    new = await service(request).new_session(code, token)
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": f"/r/{new}/f/{token}"})
+    return RedirectResponse(f"/r/{new}/f/{token}", status_code=303)
 
 
 @router.post("/j/{code}")

@@ -36,6 +36,7 @@ class GameService:
         self.hub = hub or Hub(self)
         self.rooms: dict[str, Room] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.series: dict[str, str] = {}   # series code -> its newest room
 
     # --- scenarios ------------------------------------------------------
     def scenarios(self) -> list[dict]:
@@ -93,15 +94,44 @@ class GameService:
     async def create_room(self, scenario_id: str, tables: int) -> dict:
         text = self.scenario_text(scenario_id)
         token = secrets.token_urlsafe(24)
+        code = await self._open(text, tables, token_hash(token))
+        return {"code": code, "facilitator_token": token}
+
+    async def _open(self, text: str, tables: int, fac_hash: str, series: str = "") -> str:
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
             if code not in self.rooms and not await to_thread.run_sync(self.store.room_events, code):
                 break
-        events = engine.create_events(code, text, tables, token_hash(token), at=now())
+        events = engine.create_events(code, text, tables, fac_hash, at=now(), series=series)
         async with self._lock(code):
             await to_thread.run_sync(self.store.append, code, 0, events)
             self.rooms[code] = engine.replay(events)
-        return {"code": code, "facilitator_token": token}
+        self.series[self.rooms[code].series] = code
+        return code
+
+    async def new_session(self, code: str, token: Optional[str]) -> str:
+        """The next workshop of a series: same scenario, tables and facilitator token; the
+        series link and the old room's join link now lead to it."""
+        room = await self.room(code)
+        if self.viewer(room, token)[0] != "facilitator":
+            raise Refusal("not_facilitator")
+        if room.successor:
+            return room.successor
+        new = await self._open(room.scenario_text, len(room.tables), room.facilitator_hash, series=room.series)
+        async with self._lock(room.code):
+            await self._commit(room, [{"type": "session_continued", "next": new}])
+        return new
+
+    async def latest_in_series(self, series: str) -> str:
+        series = (series or "").upper()
+        if series not in self.series:
+            await self.room(series)  # refuses an unknown code
+            self.series.setdefault(series, series)
+        code = self.series[series]
+        room = await self.room(code)
+        while room.successor:  # follow the chain (rooms opened by another process)
+            room = await self.room(room.successor)
+        return room.code
 
     async def join(self, code: str, name: str) -> dict:
         room = await self.room(code)
@@ -141,9 +171,11 @@ class GameService:
         """Load every stored room, so running clocks keep ticking after a restart."""
         for code in await to_thread.run_sync(self.store.rooms):
             try:
-                await self.room(code)
+                room = await self.room(code)
             except Exception:  # one unreadable room must not stop the server
                 continue
+            if not room.successor:
+                self.series[room.series] = room.code
 
     async def tick(self) -> None:
         """Lock every round whose clock has run out (the scenario's timeout policy applies)."""
