@@ -5,7 +5,8 @@ import logging
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from game.messages import Refusal
@@ -22,7 +23,27 @@ def error_json(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-async def refusal_handler(request: Request, exc: Refusal) -> JSONResponse:
+def _wants_html(request: Request) -> bool:
+    return (not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+            and not request.headers.get("hx-request"))
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """A browser that opens a wrong link gets a page, not JSON."""
+    lang = lang_of(request)
+    home = "Naar de startpagina" if lang == "nl" else "To the start page"
+    body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="stylesheet" href="/static/app.css"><title>DrieKamerSpel</title></head>'
+            f'<body><header class="top"><span class="brand">DrieKamerSpel</span></header><main>'
+            f'<p class="card" role="alert">{escape(message)}</p><p><a class="button" href="/">{home}</a></p>'
+            '</main></body></html>')
+    return HTMLResponse(body, status_code=status)
+
+
+async def refusal_handler(request: Request, exc: Refusal):
+    if _wants_html(request):
+        return error_page(request, exc.status, exc.message(lang_of(request)))
     return error_json(exc.status, exc.code, exc.message(lang_of(request)))
 
 
