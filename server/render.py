@@ -14,19 +14,11 @@ from markupsafe import Markup, escape
 
 from game.messages import role_name
 
+from .i18n import EN, translate  # noqa: F401  (EN: re-exported for old imports)
+
 WEB = Path(__file__).resolve().parent.parent / "web"
 
-EN = {  # English on request (?lang=en); Dutch is the source text
-    "Ronde": "Round", "van": "of", "Tafel": "Table", "Jij bent": "You are", "Spelleider": "Facilitator",
-    "Bevestigen": "Confirm", "Bevestigd": "Confirmed", "Kader": "Frame", "Huurbeleid": "Rent policy",
-    "Projecten": "Projects", "Programma's": "Programmes", "Maatschappelijk budget": "Social budget",
-    "Leenruimte": "Borrowing room", "Uitkomst": "Outcome", "Geschiedenis": "History",
-    "Wachten op de spelleider": "Waiting for the facilitator", "Meedoen": "Join", "Nieuw spel": "New game",
-    "Naam": "Name", "Spelcode": "Game code", "Start het spel": "Start the game", "Sluit de ronde": "Lock the round",
-    "Heropen de ronde": "Re-open the round", "Toon de uitkomst": "Reveal the outcome",
-    "Volgende ronde": "Next round", "Beëindig het spel": "End the game", "Spelers": "Players",
-}
-
+# Dutch phase labels; templates show them as `_(PHASES[phase])`, so each needs an entry in `EN`.
 PHASES = {"lobby": "Lobby", "frame": "Kader kiezen", "choices": "Keuzes maken", "locked": "Ronde gesloten",
           "revealed": "Uitkomst", "finished": "Afgelopen"}
 
@@ -120,7 +112,7 @@ def _legend(items: list[tuple], x0: float, y0: float, width: float, font: float,
     parts, x, y = [], x0, y0
     line = font * 1.35
     for name, colour, *kind in items:
-        w = _text_width(name, font) + (font * 1.4 if swatch else 0) + font
+        w = _text_width(name, font) * 1.12 + (font * 1.4 if swatch else 0) + font  # bold text is wider
         if x > x0 and x + w > x0 + width:
             x, y = x0, y + line
         label = escape(name)
@@ -169,7 +161,7 @@ def line_chart(series: dict[str, list[Optional[float]]], labels: list, norm: Opt
     left = max(left, first_half)
     legend_parts, legend_h = _legend(legend_items, left, font + 2, width - left - right, font) if legend_items else ([], 0)
     top = legend_h + font * 0.7 if legend_items else font * 0.7
-    bottom = font * 1.8
+    bottom = font * 2.0
     w, h = width - left - right, height - top - bottom
     n = max(len(labels) - 1, 1)
     x = lambda i: left + w * i / n
@@ -248,7 +240,7 @@ def stacked_bar_chart(categories: list[tuple[str, str, str]], labels: list, rows
     axis = f'style="font-size:{font}px" fill="#4b5563"'
     parts = [f'<svg viewBox="0 0 {width} {height}" class="chart stacked" role="img" xmlns="http://www.w3.org/2000/svg">']
     if unit:
-        parts.append(f'<text x="{left - font * 0.4:.1f}" y="{font:.1f}" text-anchor="end" class="axis" {axis}>{escape(unit)}</text>')
+        parts.append(f'<text x="2" y="{font:.1f}" text-anchor="start" class="axis" {axis}>{escape(unit)}</text>')
     for v, lab in zip(ticks, tick_labels):
         parts.append(f'<line x1="{left:.1f}" x2="{left + w:.1f}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid" '
                      f'stroke="{"#9ca3af" if v == 0 else "#e5e7eb"}"/>')
@@ -285,7 +277,8 @@ def make_env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(euro=euro, mln=mln, pct=pct, num=num, signed=signed)
     env.globals.update(role_name=role_name, qr_svg=qr_svg, line_chart=line_chart, PHASES=PHASES,
-                       pct_fmt=pct, num_fmt=num)
+                       pct_fmt=pct, num_fmt=num,
+                       _=lambda text: text)  # Dutch fallback for macros imported without context
     return env
 
 
@@ -295,5 +288,5 @@ class Renderer:
 
     def render(self, template: str, /, lang: str = "nl", **ctx) -> str:  # ctx may hold a `name`
         def _(text: str) -> str:
-            return EN.get(text, text) if lang == "en" else text
+            return translate(text, lang)
         return self.env.get_template(template).render(_=_, lang=lang, **ctx)

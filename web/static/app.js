@@ -17,7 +17,8 @@
     var f = document.getElementById("flash"); if (f) f.innerHTML = "";
   });
   document.addEventListener("htmx:sendError", function () {
-    var f = document.getElementById("flash"); if (f) f.textContent = "Geen verbinding met de server; probeer het zo opnieuw.";
+    // the sentence comes from the page (base.html renders it in the user's language)
+    var f = document.getElementById("flash"); if (f) f.textContent = document.body.dataset.sendError || "";
   });
   // round clock: count down locally from the server's deadline (the server locks at zero)
   setInterval(function () {

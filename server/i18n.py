@@ -1,0 +1,137 @@
+"""English for the web UI, on request (`?lang=en` sets a `lang` cookie); Dutch is the source text.
+
+Templates wrap every visible Dutch string in `{{ _("…") }}`; `_` (made per render in
+`server.render.Renderer.render`) calls `translate(text, lang)`, which looks the Dutch text up in
+`EN`. Sentences with values are one message with `{name}` placeholders, filled with `.format(…)`
+after translation. A Dutch text without an entry is shown as it is (a test checks there is none).
+
+Domain words stay recognisable: where the Dutch term is the users' own word (huurkorting,
+onrendabele top, sluitpost, the three chambers) the English says it in English with the Dutch in
+parentheses the first time it matters, following the glossary in FINANCE.md.
+"""
+from __future__ import annotations
+
+LANGS = ("nl", "en")
+
+EN: dict[str, str] = {
+    # --- page frame (base.html, home.html, join.html, player/console/screen.html) -------------
+    "Verbinding herstellen…": "Reconnecting…",
+    "Geen verbinding met de server; probeer het zo opnieuw.": "No connection to the server; please try again in a moment.",
+    "Spel {code}": "Game {code}",
+    "Een spel voor woningcorporaties: speel de Vermogenskamer, de Vastgoedkamer en de Maatschappelijke Kamer, elke ronde een andere.":
+        "A game for housing associations (woningcorporaties): play the Vermogenskamer (fund manager), "
+        "the Vastgoedkamer (asset manager) and the Maatschappelijke Kamer (social manager), a different one every round.",
+    "Meedoen": "Join", "Spelcode": "Game code", "Naam": "Name", "Nieuw spel": "New game",
+    "Spelleider": "Facilitator", "Scenario": "Scenario", "1 ronde": "1 round", "{n} rondes": "{n} rounds",
+    "Aantal tafels": "Number of tables", "Spel openen": "Open the game",
+    "Meedoen met spel {code}": "Join game {code}", "Je naam": "Your name",
+
+    # --- phases (server.render.PHASES) ----------------------------------------------------------
+    "Lobby": "Lobby", "Kader kiezen": "Choosing the frame", "Keuzes maken": "Making choices",
+    "Ronde gesloten": "Round locked", "Uitkomst": "Outcome", "Afgelopen": "Finished",
+
+    # --- shared words -----------------------------------------------------------------------------
+    "Ronde": "Round", "van": "of", "Ronde {n} van {m}": "Round {n} of {m}",
+    "Tafel": "Table", "Tafel {n}": "Table {n}", "Spelers": "Players", "{n} spelers": "{n} players",
+    "Kader": "Frame", "kader": "frame", "Huurbeleid": "Rent policy", "huurbeleid": "rent policy",
+    "Projecten": "Projects", "Programma's": "Programmes", "programma's": "programmes",
+    "Maatschappelijk budget": "Social budget (maatschappelijk budget)",
+    "Maatsch. budget": "Social budget", "Leenruimte": "Borrowing room", "Geschiedenis": "History",
+    "standaard": "default", "gekozen": "chosen", "Kies": "Choose", "Kies {name}": "Choose {name}",
+    "Woningen": "Homes", "Vermogensgroei": "Equity growth", "Huurkorting": "Rent discount (huurkorting)",
+    "Solvabiliteit": "Solvency", "Bevestigd": "Confirmed", "Bevestigen": "Confirm",
+    "Wachten op de spelleider": "Waiting for the facilitator", "Jij bent": "You are",
+    "gepauzeerd": "paused", "start": "start", "Code": "Code", "code": "code", "spel": "game",
+    "Ga naar": "Go to",
+
+    # --- facilitator console (console_game.html) -------------------------------------------------
+    "of vul code": "or enter code", "in op": "at",
+    "Groot scherm (beamer)": "Big screen (projector)", "Export (JSON)": "Export (JSON)",
+    "Bediening": "Controls", "Start het spel": "Start the game", "Sluit de ronde": "Lock the round",
+    "Toon de uitkomst": "Reveal the outcome", "Heropen de ronde": "Re-open the round",
+    "Volgende ronde": "Next round", "Naar de resultaten": "To the results",
+    "Het spel beëindigen?": "End the game?", "Beëindig het spel": "End the game",
+    "Klok": "Clock", "Verder": "Resume", "Pauze": "Pause", "Klok uit": "Clock off",
+    "Loopt de klok af, dan sluit de ronde vanzelf; wat niet bevestigd is, krijgt de standaardkeuze (en staat als 'timed_out' in het logboek).":
+        "When the clock runs out the round locks by itself; whatever is not confirmed gets the default "
+        "choice (and is logged as 'timed_out').",
+    "Rol deze ronde": "Role this round", "Acties": "Actions", "Por": "Nudge",
+    "{name} uit het spel halen?": "Remove {name} from the game?", "Verwijder": "Remove",
+    "Nog niemand. Laat spelers de QR-code scannen.": "Nobody yet. Let players scan the QR code.",
+    "leningen": "loans",
+    "Maatsch. budget gebruikt {used} van {budget} · huurkorting {share} ervan":
+        "Social budget used {used} of {budget} · rent discount (huurkorting) {share} of it",
+
+    # --- player phone (player_game.html) ---------------------------------------------------------
+    "De spelleider vraagt je om je keuzes af te ronden en te bevestigen.":
+        "The facilitator asks you to finish your choices and confirm them.",
+    "Het spel staat even stil. Je kunt kijken, maar nog niets kiezen.":
+        "The game is paused. You can look, but not choose anything yet.",
+    "De spelleider heeft je uit het spel gehaald.": "The facilitator has removed you from the game.",
+    "Je zit in spel": "You are in game",
+    "Zodra de spelleider start, krijg je een tafel en een rol.":
+        "As soon as the facilitator starts, you get a table and a role.",
+    "Je hebt nog geen tafel.": "You do not have a table yet.",
+    "Gebeurtenis dit jaar: {name}.": "Event this year: {name}.",
+    "Aan tafel": "At the table",
+    "{used} gebruikt van {budget}": "{used} used of {budget}",
+    "nog {amount}": "{amount} left",
+    "sluitpost: {used} gebruikt (geen vooraf vastgesteld budget)":
+        "balancing item (sluitpost): {used} used (no budget fixed in advance)",
+    "{loans} geleend van {cap}": "{loans} borrowed of {cap}",
+    "Bijzonder beheer: vorig jaar is een norm gebroken; het WSW leent dit jaar niets.":
+        "Special supervision (bijzonder beheer): a norm was broken last year; the guarantee fund (WSW) lends nothing this year.",
+    "Hoeveel van het verwachte nettodividend wordt dit jaar maatschappelijk budget, en hoeveel mag geleend worden.":
+        "How much of the expected net dividend becomes social budget this year, and how much may be borrowed.",
+    "Vermogensgroei gepland": "Planned equity growth", "Leenplafond": "Borrowing cap",
+    "Zonder keuzes: ICR {icr}, LTV {ltv}, solvabiliteit {solvency}.":
+        "Without choices: ICR {icr}, LTV {ltv}, solvency {solvency}.",
+    "Vastgoedkamer kiest, Maatschappelijke Kamer dekt de onrendabele top":
+        "the Vastgoedkamer selects, the Maatschappelijke Kamer covers the unprofitable top (onrendabele top)",
+    "gaat door": "goes ahead", "top niet gedekt: gaat niet door": "top not covered: does not go ahead",
+    "Investering": "Investment", "onrendabele top": "unprofitable top", "nieuwe leningen": "new loans",
+    "Geselecteerd ✓": "Selected ✓", "Selecteer": "Select", "Top gedekt ✓": "Top covered ✓",
+    "Dek de top": "Cover the top", "Gekozen ✓": "Chosen ✓",
+    "Huurbeleid en programma's": "Rent policy and programmes",
+    "Huurkorting {amount} t.o.v. inflatievolgend": "Rent discount (huurkorting) {amount} compared with inflation-linked",
+    "De Vermogenskamer kiest eerst het kader; daarna kiezen de Vastgoedkamer en de Maatschappelijke Kamer.":
+        "The Vermogenskamer chooses the frame first; then the Vastgoedkamer and the Maatschappelijke Kamer choose.",
+    "Gevolgen van dit pakket (live)": "Consequences of this package (live)",
+    "Maatschappelijk budget naar categorie": "Social budget by category",
+    "De ronde is gesloten.": "The round is locked.", "Wachten op de uitkomst.": "Waiting for the outcome.",
+    "Eerst een kader": "Choose a frame first",
+    "Een wijziging aan tafel vraagt opnieuw bevestigen.": "A change at the table needs confirming again.",
+    "Alle tafels": "All tables",
+
+    # --- big screen (screen_game.html) -----------------------------------------------------------
+    "Doe mee met {name}": "Join {name}",
+    "{n} van {m} kamers bevestigd": "{n} of {m} chambers confirmed",
+    "kader gekozen": "frame chosen", "kader nog niet gekozen": "frame not chosen yet",
+    "Maatsch. budget gebruikt": "Social budget used", "waarvan huurkorting": "of which rent discount",
+
+    # --- figures, history, decisions (macros.html, results.html) ---------------------------------
+    "Extra onderhoud": "Extra maintenance", "Extra beheer": "Extra management",
+    "Leefbaarheid (basis)": "Liveability (base)", "Onrendabele toppen": "Unprofitable tops (onrendabele toppen)",
+    "Totaal gebruikt": "Total used", "Kasstroom (ocf)": "Cash flow (ocf)", "Kas eind jaar": "Cash at year end",
+    "Schuld": "Debt", "Nieuwe leningen": "New loans", "Aandeel label E-G": "Share label E-G",
+    "Gem. huur": "Avg. rent", "Vochtwoningen": "Damp homes", "Leefbaarheid {name}": "Liveability {name}",
+    "Jaar": "Year", "Solv.": "Solv.", "Kas": "Cash", "gebruikt": "used", "Verm.groei": "Equity growth",
+    "door": "going ahead", "niet door (top niet gedekt)": "not going ahead (top not covered)",
+    "standaard gezet": "set to default",
+    "Resultaten": "Results", "Beslissingen per ronde": "Decisions per round",
+    "Nog geen jaren gespeeld.": "No years played yet.",
+
+    # --- Prioriteitenspel (prio_*.html; texts wrapped there so far) ------------------------------
+    "Start de ronde": "Start the round", "Onthul de pakketten": "Reveal the packages",
+    "Leg het pakket vast": "Settle the package", "Jij vertegenwoordigt": "You represent",
+    "Pakket indienen": "Submit package", "Akkoord": "Agree", "Bezwaar": "Object",
+    "In": "In", "besteed": "spent", "naar rato": "pro rata (naar rato)", "naar opgave": "by need (naar opgave)",
+    "Meeste steun": "Most support", "Gelijke aandelen (MES)": "Equal shares (MES)",
+}
+
+
+def translate(text: str, lang: str = "nl") -> str:
+    """`text` (Dutch, the source) in `lang`; Dutch, or a text without a translation, stays as it is."""
+    if lang == "en":
+        return EN.get(text, text)
+    return text
