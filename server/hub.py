@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Callable, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -50,17 +51,10 @@ class Hub:
     def connected(self, code: str) -> set[str]:
         """Players shown as present: connected now, or gone for less than the grace period
         (a refresh or a short Wi-Fi drop never shows them as gone)."""
-        now = asyncio.get_event_loop().time() if self._loop_running() else 0.0
+        now = time.monotonic()
         recent = {pid for (room, pid), t in self.left.items() if room == code and now - t < self.grace}
         return self.live(code) | recent
 
-    @staticmethod
-    def _loop_running() -> bool:
-        try:
-            asyncio.get_running_loop()
-            return True
-        except RuntimeError:
-            return False
 
     def notify(self, code: str) -> None:
         for conn in list(self.conns.get(code, ())):
@@ -94,7 +88,7 @@ class Hub:
             self.conns.get(code, set()).discard(conn)
             if viewer[0] == "player" and viewer[1] not in self.live(code):
                 loop = asyncio.get_running_loop()
-                self.left[(code, viewer[1])] = loop.time()
+                self.left[(code, viewer[1])] = time.monotonic()
                 # after the grace period the facilitator sees the player as gone
                 loop.call_later(self.grace + 0.1, self.notify, code)
 
