@@ -71,7 +71,7 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
 
     view = {
         "room": {"code": room.code, "phase": room.phase, "round": room.round, "rounds": s.rounds,
-                 "version": room.version, "year": s.start_year},
+                 "version": room.version, "year": s.start_year, "series": room.series},
         "scenario": {"id": s.id, "name": s.name, "description": s.description, "mode": s.mode,
                      "horizon": cfg.horizon, "ballot": cfg.ballot, "points": cfg.points,
                      "joint_rule": cfg.joint_rule, "joint_budget": ps.joint_budget,

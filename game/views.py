@@ -68,6 +68,7 @@ def _history(room: Room, t: Table) -> list[dict]:
         out.append({"round": h["round"], "year": h["year"], "figures": _figures(h["figures"], room),
                     "decisions": h["decisions"], "going_ahead": h["going_ahead"],
                     "not_covered": h["not_covered"], "defaults": h["defaults"],
+                    "timed_out": bool(h.get("timed_out")),  # the clock locked the round before all confirmed
                     "tops": jsonable(h["tops"]), "roles": h["roles"],
                     "frame": b.frame if b else None,
                     "frame_name": room.scenario.frame(b.frame).name if b else None,
@@ -159,7 +160,8 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
     event = s.event_for(room.round) if room.round else None
     view = {
         "room": {"code": room.code, "phase": room.phase, "round": room.round, "rounds": s.rounds,
-                 "version": room.version, "year": s.start_year + max(room.round, 1) - 1},
+                 "version": room.version, "year": s.start_year + max(room.round, 1) - 1,
+                 "rotation": room.rotation_frozen_at is None, "series": room.series},
         "scenario": {"id": s.id, "name": s.name, "description": s.description, "mode": s.mode,
                      "social_budget_mode": s.social_budget_mode, "start_year": s.start_year,
                      "municipalities": [{"id": m.id, "name": m.name} for m in s.municipalities],

@@ -124,9 +124,20 @@ EN: dict[str, str] = {
     # --- Prioriteitenspel (prio_*.html; texts wrapped there so far) ------------------------------
     "Start de ronde": "Start the round", "Onthul de pakketten": "Reveal the packages",
     "Leg het pakket vast": "Settle the package", "Jij vertegenwoordigt": "You represent",
-    "Pakket indienen": "Submit package", "Akkoord": "Agree", "Bezwaar": "Object",
+    "Pakket indienen": "Submit package", "Indienen": "Submit", "Akkoord": "Agree", "Bezwaar": "Object",
     "In": "In", "besteed": "spent", "naar rato": "pro rata (naar rato)", "naar opgave": "by need (naar opgave)",
     "Meeste steun": "Most support", "Gelijke aandelen (MES)": "Equal shares (MES)",
+    'Nabespreking': 'Debrief',
+    'Vaste link voor een reeks workshops': 'Reusable link for a series of workshops',
+    'Volgende sessie (zelfde link)': 'Next session (same link)',
+    'Rotatie uitzetten': 'Switch rotation off',
+    'Rotatie aanzetten': 'Switch rotation on',
+    'Een verlaten plek: telt als bevestigd; bij het sluiten geldt de standaardregel.': 'An abandoned seat: counts as confirmed; at the lock the default rule applies.',
+    'Autopiloot uit': 'Autopilot off',
+    'Autopiloot': 'Autopilot',
+    'Ruil van plek met': 'Swap seats with',
+    'Ruil met…': 'Swap with…',
+    'autopiloot': 'autopilot',
 }
 
 
