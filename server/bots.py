@@ -41,6 +41,7 @@ GAME_TIMEOUT = 600.0    # the whole game
 HTTP_TIMEOUT = 20.0
 SELECT_CHANCE = 0.4     # chance a property lead proposes a project / a social lead a programme
 COVER_CHANCE = 0.85     # chance a social lead wants to cover a proposed project's top
+DARE_CHANCE = 0.25      # chance a bot tries an option its cards say will not fit (the server refuses)
 MONEY_TOLERANCE = 0.05  # euros: figures arrive rounded to cents
 
 
@@ -55,6 +56,7 @@ class Stats:
     pushes: int = 0
     polls: int = 0
     ws_drops: int = 0
+    retries: int = 0          # requests sent again after the connection broke (keep-alive race)
     failures: list[str] = field(default_factory=list)
 
     def fail(self, text: str) -> None:
@@ -76,10 +78,21 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}"}
         self.watcher: Optional[Watcher] = None
 
-    async def get_view(self) -> Optional[dict]:
+    async def _send(self, method: str, path: str, **kw) -> httpx.Response:
+        """One request; sent once more if the connection broke under it. Every command is
+        safe to repeat (a repeat changes nothing), and a pooled keep-alive connection the
+        server closes just as a request goes out is a transport race, not a server failure."""
         self.stats.requests += 1
         try:
-            r = await self.http.get(f"/api/v1/rooms/{self.code}", headers=self.headers)
+            return await self.http.request(method, path, headers=self.headers, **kw)
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.ConnectError):
+            self.stats.retries += 1
+            await asyncio.sleep(0.2)
+            return await self.http.request(method, path, headers=self.headers, **kw)
+
+    async def get_view(self) -> Optional[dict]:
+        try:
+            r = await self._send("GET", f"/api/v1/rooms/{self.code}")
         except httpx.HTTPError as exc:
             self.stats.fail(f"{self.label}: GET view: {type(exc).__name__}: {exc}")
             return None
@@ -92,10 +105,9 @@ class Client:
         return view
 
     async def command(self, cmd: dict, late_ok: bool = False) -> Reply:
-        self.stats.requests += 1
         what = json.dumps(cmd, separators=(",", ":"))
         try:
-            r = await self.http.post(f"/api/v1/rooms/{self.code}/commands", json=cmd, headers=self.headers)
+            r = await self._send("POST", f"/api/v1/rooms/{self.code}/commands", json=cmd)
         except httpx.HTTPError as exc:
             self.stats.fail(f"{self.label}: {what}: {type(exc).__name__}: {exc}")
             return Reply("failed")
@@ -340,13 +352,16 @@ class Bot:
         options = [m["id"] for m in view.get("menu", []) if m.get("chamber") == "property"]
         wanted = [o for o in options if rng.random() < SELECT_CHANCE]
         rng.shuffle(wanted)
+        dare = {o: rng.random() < DARE_CHANCE for o in options}
         for o in wanted:
             plan = plan_of(view)
+            if plan is None:
+                break
             if o in plan["package"]["selected"]:
                 continue
             card = plan["cards"].get(o, {})
             # a project without an unprofitable top goes ahead at once: it must fit now
-            if not (card.get("unprofitable_top") or 0) and not fits(card, plan["budgets"]):
+            if not (card.get("unprofitable_top") or 0) and not fits(card, plan["budgets"]) and not dare[o]:
                 continue
             reply, view = await self._do({"type": "select", "round": rnd, "option": o, "selected": True}, view)
             if reply.status in ("failed", "late"):
@@ -363,6 +378,7 @@ class Bot:
         projects = sorted(m["id"] for m in view.get("menu", []) if m.get("chamber") == "property")
         want_cover = {o: rng.random() < COVER_CHANCE for o in projects}
         cover_order = rng.sample(projects, len(projects))
+        dare = {o: rng.random() < DARE_CHANCE for o in programmes + projects}
 
         # 1. the rent policy: one that fits, else the next
         if not plan["package"]["rent_policy"]:
@@ -376,7 +392,9 @@ class Bot:
             plan = plan_of(view)
             if plan is None:
                 return view
-            if o in plan["package"]["programmes"] or not fits(plan["cards"].get(o, {}), plan["budgets"]):
+            if o in plan["package"]["programmes"]:
+                continue
+            if not fits(plan["cards"].get(o, {}), plan["budgets"]) and not dare[o]:
                 continue
             reply, view = await self._do({"type": "select", "round": rnd, "option": o, "selected": True}, view)
             if reply.status in ("failed", "late"):
@@ -391,10 +409,10 @@ class Bot:
             budgets = plan["budgets"] or {}
             top = (plan.get("tops") or {}).get(o) or 0
             left = budgets.get("social_remaining")
-            if budgets.get("social_fixed") and left is not None and top > left:
-                continue
             loans_left = budgets.get("borrowing_remaining")
-            if loans_left is not None and (plan["cards"].get(o, {}).get("new_loans") or 0) > loans_left:
+            too_much = ((budgets.get("social_fixed") and left is not None and top > left)
+                        or (loans_left is not None and (plan["cards"].get(o, {}).get("new_loans") or 0) > loans_left))
+            if too_much and not dare[o]:
                 continue
             reply, view = await self._do({"type": "cover", "round": rnd, "option": o, "covered": True}, view)
             if reply.status in ("failed", "late"):
@@ -555,7 +573,8 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
     say = lambda text: print(text, file=out, flush=True)  # noqa: E731
 
     async with httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT, trust_env=not loopback,
-                                 limits=httpx.Limits(max_connections=max(20, players + 5))) as http:
+                                 limits=httpx.Limits(max_connections=max(20, players + 5),
+                                                     keepalive_expiry=2.0)) as http:
         # the scenario and the room
         try:
             r = await http.get("/api/v1/scenarios")
@@ -648,7 +667,7 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
 
     say(f"\n{stats.requests} requests, {stats.refused} over-budget refusals (normal), "
         f"{stats.late} late confirms, {stats.pushes} websocket pushes, {stats.polls} polls, "
-        f"{stats.ws_drops} websocket reconnects")
+        f"{stats.ws_drops} websocket reconnects, {stats.retries} retries")
     for p in problems:
         say(f"CHECK FAILED: {p}")
     for f in stats.failures:
