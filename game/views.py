@@ -62,21 +62,28 @@ def _figures(figures: dict, room: Room) -> dict:
 
 
 def _history(room: Room, t: Table) -> list[dict]:
-    out = []
-    for h in t.history:
-        b = h["budget"]
-        out.append({"round": h["round"], "year": h["year"], "figures": _figures(h["figures"], room),
-                    "decisions": h["decisions"], "going_ahead": h["going_ahead"],
-                    "not_covered": h["not_covered"], "defaults": h["defaults"],
-                    "timed_out": bool(h.get("timed_out")),  # the clock locked the round before all confirmed
-                    "tops": jsonable(h["tops"]), "roles": h["roles"],
-                    "frame": b.frame if b else None,
-                    "frame_name": room.scenario.frame(b.frame).name if b else None,
-                    "rent_policy_name": room.scenario.rent_policy(h["decisions"]["rent_policy"]).name
-                    if h["decisions"]["rent_policy"] else None,
-                    "social_budget": jsonable(b.social_budget) if b else None,
-                    "borrowing_cap": jsonable(b.borrowing_cap) if b else None})
-    return out
+    """Revealed years never change: each is serialised once and kept on the table."""
+    cache = t.__dict__.setdefault("_history_view", [])
+    if len(cache) > len(t.history):  # replayed or rewound: start again
+        cache.clear()
+    for h in t.history[len(cache):]:
+        cache.append(_history_entry(room, h))
+    return list(cache)
+
+
+def _history_entry(room: Room, h: dict) -> dict:
+    b = h["budget"]
+    policy = h["decisions"]["rent_policy"]
+    return {"round": h["round"], "year": h["year"], "figures": _figures(h["figures"], room),
+            "decisions": h["decisions"], "going_ahead": h["going_ahead"],
+            "not_covered": h["not_covered"], "defaults": h["defaults"],
+            "timed_out": bool(h.get("timed_out")),  # the clock locked the round before all confirmed
+            "tops": jsonable(h["tops"]), "roles": h["roles"],
+            "frame": b.frame if b else None,
+            "frame_name": room.scenario.frame(b.frame).name if b else None,
+            "rent_policy_name": room.scenario.rent_policy(policy).name if policy else None,
+            "social_budget": jsonable(b.social_budget) if b else None,
+            "borrowing_cap": jsonable(b.borrowing_cap) if b else None}
 
 
 def _progress(room: Room, t: Table) -> dict:
@@ -91,6 +98,16 @@ def _progress(room: Room, t: Table) -> dict:
 
 
 def _plan(room: Room, t: Table) -> dict:
+    """A table's own round, computed once per version for everyone at the table."""
+    cached = t.__dict__.get("_plan_view")
+    if cached and cached[0] == (room.version, room.round):
+        return cached[1]
+    plan = _plan_uncached(room, t)
+    t.__dict__["_plan_view"] = ((room.version, room.round), plan)
+    return plan
+
+
+def _plan_uncached(room: Room, t: Table) -> dict:
     """A table's own round: its package, budgets, cards and live preview."""
     planner = room.planner(t)
     out = room.outcome(t)
@@ -151,8 +168,10 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
 
     tables = []
     for t in room.tables:
+        if "_opening_view" not in t.__dict__:
+            t.__dict__["_opening_view"] = _figures(t.opening, room)
         tv = {"index": t.index, "name": f"Tafel {t.index + 1}", "progress": _progress(room, t),
-              "opening": _figures(t.opening, room), "history": _history(room, t)}
+              "opening": t.__dict__["_opening_view"], "history": _history(room, t)}
         if in_round and (kind == "facilitator" or my_table == t.index):
             tv["plan"] = _plan(room, t)
         tables.append(tv)

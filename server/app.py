@@ -47,7 +47,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                   lifespan=lifespan)
     store = EventStore(settings.database_url)
     svc = GameService(store, settings.scenarios_dir)
-    svc.hub = Hub(svc, settings.send_queue)
+    svc.hub = Hub(svc)
     svc.hub.grace = settings.presence_grace
     app.state.settings, app.state.service, app.state.renderer = settings, svc, Renderer()
 

@@ -98,7 +98,8 @@ def _serve(args) -> int:
     print(f"DrieKamerSpel: open http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1') else args.host}:{args.port}/ "
           f"(database {settings.database_url})", flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
-                timeout_graceful_shutdown=3, ws_ping_interval=20, ws_ping_timeout=20)
+                timeout_graceful_shutdown=3, ws_ping_interval=20, ws_ping_timeout=20,
+                ws_per_message_deflate=False)  # views are re-rendered per change; compressing them costs more than it saves on a LAN
     return 0
 
 

@@ -1,9 +1,10 @@
-"""Live updates: each websocket gets one bounded queue and one sender task.
+"""Live updates: each websocket gets one 'changed' flag and one sender task.
 
 A change in a room only says "room X changed"; each connection then renders its own
 viewer's current view, so a message can never carry more than that viewer may see, and a
-reconnecting client always gets the full current state. A client that stops reading fills
-its queue and is dropped (it resyncs when it comes back); the room does not wait for it.
+reconnecting client always gets the full current state. Changes coalesce, so a slow phone
+gets the newest state, not a backlog; a send that stalls longer than SEND_TIMEOUT drops
+that connection (it resyncs when it comes back), and the room never waits for it.
 """
 from __future__ import annotations
 
@@ -19,27 +20,28 @@ GRACE_SECONDS = 20.0  # a player counts as gone only this long after their last 
 
 
 class Conn:
-    def __init__(self, ws: WebSocket, code: str, viewer: tuple, render: Callable[[], str], size: int):
+    """One websocket: a 'changed' flag and a sender task that always sends the newest view."""
+
+    def __init__(self, ws: WebSocket, code: str, viewer: tuple, render: Callable[[], str]):
         self.ws, self.code, self.viewer, self.render = ws, code, viewer, render
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=size)
+        self.changed = asyncio.Event()
         self.closed = False
 
     async def sender(self) -> None:
         try:
             while True:
-                await self.queue.get()
-                while not self.queue.empty():  # coalesce: only the newest state matters
-                    self.queue.get_nowait()
+                await self.changed.wait()
+                self.changed.clear()  # changes that arrive while sending coalesce into one send
                 await asyncio.wait_for(self.ws.send_text(self.render()), SEND_TIMEOUT)
-        except Exception:  # a failed send removes only this connection
+        except Exception:  # a failed or stalled send removes only this connection
             self.closed = True
             with contextlib.suppress(Exception):
                 await self.ws.close(code=1011)
 
 
 class Hub:
-    def __init__(self, service=None, queue_size: int = 16):
-        self.service, self.queue_size = service, queue_size
+    def __init__(self, service=None):
+        self.service = service
         self.conns: dict[str, set[Conn]] = {}
         self.left: dict[tuple[str, str], float] = {}   # (room, player) -> when the last socket closed
         self.grace = GRACE_SECONDS
@@ -58,20 +60,18 @@ class Hub:
 
     def notify(self, code: str) -> None:
         for conn in list(self.conns.get(code, ())):
-            try:
-                conn.queue.put_nowait(1)
-            except asyncio.QueueFull:  # this client stopped reading: drop it
-                conn.closed = True
+            if conn.closed:
                 self.conns[code].discard(conn)
-                asyncio.get_running_loop().create_task(_close(conn.ws))
+            else:
+                conn.changed.set()
 
     async def serve(self, ws: WebSocket, code: str, viewer: tuple, render: Callable[[], str]) -> None:
         """Run one accepted websocket until it goes away; the full view is sent at once."""
-        conn = Conn(ws, code, viewer, render, self.queue_size)
+        conn = Conn(ws, code, viewer, render)
         self.conns.setdefault(code, set()).add(conn)
         task = asyncio.create_task(conn.sender())
         newcomer = viewer[0] == "player" and len([c for c in self.conns[code] if c.viewer == viewer]) == 1
-        conn.queue.put_nowait(1)
+        conn.changed.set()
         if viewer[0] == "player":
             self.left.pop((code, viewer[1]), None)
         if newcomer:

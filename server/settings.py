@@ -17,5 +17,4 @@ class Settings(BaseSettings):
     scenarios_dir: Path = ROOT / "scenarios"
     public_url: str = ""          # e.g. https://spel.example.nl; else taken from the request
     default_scenario: str = "woonstad"
-    send_queue: int = 16          # messages a slow websocket may lag before it is dropped
     presence_grace: float = 20.0  # seconds before a disconnected player is shown as gone
