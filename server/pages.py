@@ -19,7 +19,7 @@ PARTIALS = {"player": "partials/player_game.html", "facilitator": "partials/cons
 PRIO_PARTIALS = {"player": "partials/prio_player.html", "facilitator": "partials/prio_console.html",
                  "screen": "partials/prio_screen.html"}
 PAGES = {"player": "player.html", "facilitator": "console.html", "screen": "screen.html"}
-INT_FIELDS = ("round", "table", "points")
+INT_FIELDS = ("round", "table", "points", "seconds")
 BOOL_FIELDS = ("selected", "covered", "on")
 
 

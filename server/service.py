@@ -196,7 +196,10 @@ class GameService:
         v["room"]["deadline"] = room.deadline
         v["room"]["paused"] = room.paused
         if viewer[0] == "player":
-            v["viewer"]["nudged"] = room.nudged.get(viewer[1]) == room.round and room.stage == "open"
+            me = room.players.get(viewer[1])
+            done = (room.prio is None and me is not None and me.table is not None
+                    and me.id in room.tables[me.table].confirmed_by)  # a nudge ends with the confirm
+            v["viewer"]["nudged"] = room.nudged.get(viewer[1]) == room.round and room.stage == "open" and not done
         return v
 
     async def export(self, code: str, token: Optional[str]) -> dict:
