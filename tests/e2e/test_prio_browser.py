@@ -8,9 +8,10 @@ side with the agreement matrix and the two joint packages, the joint round is co
 console while the phones approve or object, and the debrief ends it. Screenshots go to
 docs/screenshots/prio-*.png.
 """
-from __future__ import os
+from __future__ import annotations
+
+import os
 import tempfile
-import annotations
 
 import re
 import shutil
