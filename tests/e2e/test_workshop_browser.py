@@ -37,7 +37,7 @@ if shutil.which("chromium") is None:
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, Api, chamber_of,  # noqa: E402
-                             join_via_ui, nl_num, open_live, phase, wait_live, watch_errors)
+                             join_via_ui, nl_num, open_live, phase)
 
 pytestmark = pytest.mark.browser
 
@@ -320,7 +320,7 @@ def test_late_joiner_gets_a_table_and_a_chamber_at_once(browser, live_server, ap
 # ---------------------------------------------------------------------------
 # 2. Offline and back
 
-def test_offline_phone_reconnects_to_the_current_state(browser, grace_server, errors):
+def test_offline_phone_reconnects_to_the_current_state(browser, grace_server, errors, tmp_path):
     api = Api(grace_server)
     cable = Cable(grace_server)
     fac_ctx = new_context(browser, DESKTOP)
@@ -346,6 +346,7 @@ def test_offline_phone_reconnects_to_the_current_state(browser, grace_server, er
         expect(phone.locator("body")).to_have_class(re.compile(r"\boffline\b"))
         expect(phone.locator("#conn")).to_be_visible()
         expect(phone.locator("#conn")).to_have_text("Verbinding herstellen…")
+        phone.screenshot(path=str(tmp_path / "phone-offline.png"))  # to look at, never to docs/
         # the facilitator still sees the player online during the grace period, then offline
         expect(row.locator(".dot.on")).to_have_count(1)
         expect(row.locator(".dot.on")).to_have_count(0, timeout=(GRACE + 8) * 1000)
@@ -394,7 +395,7 @@ def test_offline_phone_reconnects_to_the_current_state(browser, grace_server, er
 # ---------------------------------------------------------------------------
 # 3. The clock runs out on a half-finished decision
 
-def test_timer_expiry_locks_every_page_and_keeps_the_draft(browser, live_server, api, errors):
+def test_timer_expiry_locks_every_page_and_keeps_the_draft(browser, live_server, api, errors, tmp_path):
     room, who, _ = play_round(api, frame="prudent")  # not the default frame: a dropped draft would show
     code, fac = room["code"], room["facilitator_token"]
     ctxs = [new_context(browser, DESKTOP), new_context(browser, BIG_SCREEN),
@@ -446,6 +447,8 @@ def test_timer_expiry_locks_every_page_and_keeps_the_draft(browser, live_server,
         table = console.locator("[data-table='0']")
         expect(table).to_contain_text("Behoudend")
         expect(table.locator(".badge", has_text="P1")).to_have_count(1)
+        console.screenshot(path=str(tmp_path / "console-timed-out.png"), full_page=True)
+        prop.screenshot(path=str(tmp_path / "phone-timed-out.png"))
 
         # the reveal shows the kept draft, on the phones and on the console
         console.click("#btn-reveal")
