@@ -93,6 +93,7 @@ def _progress(room: Room, t: Table) -> dict:
     return {"frame_chosen": t.package.frame is not None,
             "confirmed": confirmed,
             "confirmed_players": sorted(t.confirmed_by),
+            "timed_out": t.timed_out,
             "roles_held": [c for c in CHAMBERS if holders[c]],
             "all_confirmed": bool(confirmed) and all(c in confirmed for c in CHAMBERS if holders[c])}
 
@@ -183,6 +184,7 @@ def view_for(room: Room, viewer: tuple[str, Optional[str]], connected: Iterable[
                  "rotation": room.rotation_frozen_at is None, "series": room.series},
         "scenario": {"id": s.id, "name": s.name, "description": s.description, "mode": s.mode,
                      "social_budget_mode": s.social_budget_mode, "start_year": s.start_year,
+                     "timeout_policy": s.timeout_policy,
                      "municipalities": [{"id": m.id, "name": m.name} for m in s.municipalities],
                      "frames": {f.id: f.name for f in s.frames},
                      "rent_policies": {p.id: p.name for p in s.rent_policies}},

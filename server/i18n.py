@@ -138,6 +138,12 @@ EN: dict[str, str] = {
     'Ruil van plek met': 'Swap seats with',
     'Ruil met…': 'Swap with…',
     'autopiloot': 'autopilot',
+    "Loopt de klok af, dan sluit de ronde vanzelf: wat een tafel al gekozen had blijft staan, een ontbrekend kader of huurbeleid krijgt de standaardkeuze, en de tafel staat als 'timed_out' in het logboek.": "When the clock runs out the round locks by itself: what a table had chosen stands, a missing frame or rent policy gets the default, and the table is marked 'timed_out' in the log.",
+    "Loopt de klok af, dan sluit de ronde vanzelf: een tafel die niet bevestigd heeft krijgt de standaardkeuzes, en staat als 'timed_out' in het logboek.": "When the clock runs out the round locks by itself: a table that has not confirmed gets the default choices and is marked 'timed_out' in the log.",
+    'tijd verstreken': 'time up',
+    'De tijd is om.': 'Time is up.',
+    'Wat jullie tafel gekozen had, telt; wat ontbrak kreeg de standaardkeuze.': 'What your table had chosen counts; what was missing got the default.',
+    'Jullie tafel had niet bevestigd en krijgt de standaardkeuzes.': 'Your table had not confirmed and gets the default choices.',
 }
 
 

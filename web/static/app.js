@@ -25,7 +25,7 @@
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       // the server sends the seconds left; counting from when this element arrived avoids clock skew
       if (!el.dataset.until) el.dataset.until = String(Date.now() + parseFloat(el.dataset.left || "0") * 1000);
-      var left = Math.max(0, Math.round((parseFloat(el.dataset.until) - Date.now()) / 1000));
+      var left = Math.max(0, Math.ceil((parseFloat(el.dataset.until) - Date.now()) / 1000));
       el.textContent = "⏱ " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       el.classList.toggle("warn", left <= 30);
     });
