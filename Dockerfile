@@ -10,7 +10,7 @@ COPY web ./web
 COPY scenarios ./scenarios
 # editable: the server finds web/ and scenarios/ next to its code in /app
 RUN pip install --no-cache-dir -e .
-RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home spel && mkdir -p /app/data && chown spel /app/data
 USER spel
 VOLUME /app/data

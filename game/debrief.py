@@ -44,7 +44,6 @@ def _insight(kind: str, table: Optional[int], nl: str, en: str, **values) -> dic
 def insights(room) -> list[dict]:
     """Sentences a facilitator can read out, each with the numbers behind it."""
     out: list[dict] = []
-    s = room.scenario
     names = lambda i: (f"Tafel {i + 1}", f"Table {i + 1}")
     for t in room.tables:
         if not t.history:

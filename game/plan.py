@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Optional
 
 from .finance import (ZERO, CorpState, Decisions, YearResult, borrowing_cap, net_dividend,

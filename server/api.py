@@ -7,7 +7,6 @@ from fastapi import APIRouter, Body, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from game.messages import Refusal
 
 router = APIRouter(prefix="/api/v1", tags=["api v1"])
 

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from game.rotation import CHAMBERS
 
-from .i18n import EN, translate
+from .i18n import translate
 from .render import WEB, euro, line_chart, mln, num, pct, stacked_bar_chart
 
 # The social budget by category, bottom to top of the stacked bar (colours as macros.split).
@@ -25,68 +25,7 @@ TABLE_COLOURS = ["#1f6feb", "#d97706", "#059669", "#9333ea", "#dc2626", "#0891b2
 MUNI_COLOURS = ["#0f766e", "#b45309", "#7c3aed", "#be123c", "#2563eb", "#4d7c0f"]
 
 # English for the debrief, the report and the paper forms (Dutch is the source text).
-TEXT_EN = {
-    "Nabespreking": "Debrief", "Spel": "Game", "Wat opviel": "What stood out", "Tafels vergeleken": "Tables compared",
-    "Verloop per tafel": "Trajectory per table", "Beslissingen per ronde": "Decisions per round",
-    "Jaar": "Year", "Gebeurtenis": "Event", "Wie": "Who", "Besluit": "Decision", "start": "start",
-    "Solvabiliteit": "Solvency", "Woningen": "Homes", "Aandeel label E-G": "Share of labels E-G",
-    "Gemiddelde huur per maand": "Average rent per month", "Leefbaarheid": "Liveability",
-    "Maatschappelijk budget naar categorie": "Social budget by category",
-    "Huurkorting": "Rent discount", "Extra onderhoud": "Excess maintenance", "Extra beheer": "Excess management",
-    "Leefbaarheid (basis)": "Base liveability", "Programma's": "Programmes", "Onrendabele toppen": "Unprofitable tops",
-    "budget vooraf (grens)": "budget set in advance (limit)", "kader (geen grens)": "frame amount (no limit)",
-    "Kader": "Frame", "huurbeleid": "rent policy", "voorgesteld": "proposed", "door": "going ahead",
-    "niet door (top niet gedekt)": "not going ahead (top not covered)", "gedekt": "covered",
-    "programma's": "programmes", "geen projecten": "no projects", "geen programma's": "no programmes",
-    "standaard gezet": "default applied", "klok verlopen": "timed out", "kader": "frame",
-    "Nog geen jaren onthuld.": "No years revealed yet.", "Geen bijzonderheden gevonden.": "Nothing notable found.",
-    "Eind": "End", "Begin": "Start", "Kas": "Cash", "Schuld": "Debt", "Vermogensgroei (som)": "Equity growth (total)",
-    "Maatschappelijk budget gebruikt (som)": "Social budget used (total)", "waarvan huurkorting": "of which rent discount",
-    "Onrendabele toppen gedekt (som)": "Unprofitable tops covered (total)", "Projecten door": "Projects that went ahead",
-    "Projecten niet door": "Projects that did not go ahead", "Normen gebroken": "Norms broken",
-    "geen": "none", "Afgelopen": "Finished", "ronde": "round", "van": "of", "gespeeld": "played",
-    "Spelleider: exporteer": "Facilitator: export", "Download PDF": "Download PDF", "Afdrukken": "Print",
-    "Ladder": "Ladder", "Rode stippellijn: de norm.": "Dashed red line: the norm.",
-    "Budget vooraf vastgesteld: het kon opraken, en een project waarvan de onrendabele top niet gedekt was ging niet door.":
-        "Budget fixed in advance: it could run out, and a project whose unprofitable top was not covered did not go ahead.",
-    "Budget achteraf berekend (sluitpost): wat de kamers besloten, bepaalde het budget.":
-        "Budget computed afterwards (residual): what the chambers decided set the budget.",
-    "Optiekaarten": "Option cards", "Stembiljet": "Ballot", "Tafel": "Table", "Ronde": "Round",
-    "Vermogenskamer": "Vermogenskamer (fund manager)", "Vastgoedkamer": "Vastgoedkamer (asset manager)",
-    "Maatschappelijke Kamer": "Maatschappelijke Kamer (social manager)",
-    "Beginstand van het scenario": "The scenario's opening state", "Invloed ten opzichte van niets doen":
-        "Effect compared with doing nothing",
-    "Investering": "Investment", "Onrendabele top": "Unprofitable top", "Nieuwe leningen": "New loans",
-    "Maatsch. budget": "Social budget", "Namen": "Names", "Handtekening": "Signature",
-    "Kies één kader": "Choose one frame", "Kies projecten": "Choose projects", "Kies één huurbeleid": "Choose one rent policy",
-    "Kies programma's": "Choose programmes", "Dek onrendabele toppen": "Cover unprofitable tops",
-    "Leenruimte": "Borrowing room", "Maatschappelijk budget": "Social budget", "Aandeel": "Share",
-    "ICR-doel": "ICR target", "Vermogensgroei": "Equity growth", "Huurstijging": "Rent increase",
-    "Kosten huurkorting": "Rent discount cost", "Totaal": "Total", "Kosten": "Cost", "Budget": "Budget",
-    "Posten": "Posts", "Partij": "Party", "Eigen pakket": "Own package", "Meeste steun": "Most support",
-    "Gelijke aandelen": "Equal shares", "Afgesproken": "Agreed", "Zonder pakket": "No package",
-    "Pakketten vergeleken": "Packages compared", "Gevolgen": "Consequences", "Gemeente": "Municipality",
-    "Thema": "Theme", "Nog niets onthuld.": "Nothing revealed yet.", "Iedereen": "Everyone",
-    "hele regio": "whole region", "Kies posten binnen je budget": "Choose posts within your budget",
-    "Onthulde pakketten": "Revealed packages", "Wie koos wat": "Who chose what",
-    "Papieren stembiljet voor als de wifi uitvalt. Kruis aan, tel op, en geef het aan de spelleider.":
-        "Paper ballot for when the Wi-Fi fails. Tick, add up, and hand it to the facilitator.",
-    "Optiekaarten met hun vooraf berekende effecten.": "Option cards with their pre-computed effects.",
-    "ICR, LTV en solvabiliteit tegen hun normen": "ICR, LTV and solvency against their norms",
-    "Woningen, energielabels, huur en leefbaarheid": "Homes, energy labels, rent and liveability",
-    "Eindstand en totalen": "End position and totals", "in": "in", "jaar": "year",
-    "Bevestigd met de standaardkeuze": "Confirmed with the default", "Zonder keuzes": "Without choices",
-    "zonder keuzes": "without choices", "van het netto dividend": "of the net dividend", "Huurinkomsten": "Rent income",
-    "een project gaat alleen door als de Maatschappelijke Kamer de top dekt.":
-        "a project only goes ahead if the Maatschappelijke Kamer covers its top.",
-    "sluitpost": "residual (sluitpost)", "punten te verdelen": "points to spread", "punten": "points",
-    "al vast zonder keuzes": "already committed without choices", "standaard": "default",
-}
 
-
-# Registered with the shared dictionary, so `_()` in every template (and the i18n test) finds them;
-# an entry that server.i18n already has wins.
-EN.update({nl: en for nl, en in TEXT_EN.items() if nl not in EN})
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Callable, Optional
+from typing import Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 

@@ -34,7 +34,9 @@ def _html(request: Request, template: str, /, status: int = 200, **ctx) -> HTMLR
 def _links(base: str, code: str, token: Optional[str]) -> dict:
     return {"base_url": base, "join_url": f"{base}/j/{code}", "screen_url": f"{base}/r/{code}/screen",
             "export_url": f"{base}/api/v1/rooms/{code}/export.json?token={token}" if token else "",
-            "act_url": f"/r/{code}/act/{token}" if token else ""}
+            "act_url": f"/r/{code}/act/{token}" if token else "",
+            "debrief_url": f"{base}/r/{code}/debrief" + (f"?token={token}" if token else ""),
+            "csv_url": f"{base}/api/v1/rooms/{code}/export.csv?token={token}" if token else ""}
 
 
 def context(app, room, viewer: tuple, token: Optional[str], base: str, lang: str) -> dict:

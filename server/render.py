@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from game.messages import role_name
 
-from .i18n import EN, translate  # noqa: F401  (EN: re-exported for old imports)
+from .i18n import translate
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
 

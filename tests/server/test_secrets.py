@@ -217,7 +217,7 @@ def test_the_projection_is_the_only_door(client):
                 # a new field here is a new door to another table: review it for leaks, then list it
                 assert set(t) == view_fields, (pid, t["index"], set(t) - view_fields)
                 # progress says that things were done, never what
-                assert set(t["progress"]) <= {"frame_chosen", "confirmed", "confirmed_players", "roles_held",
+                assert set(t["progress"]) <= {"frame_chosen", "confirmed", "confirmed_players", "roles_held", "timed_out",
                                               "all_confirmed"}
         # the player's HTML page holds no other table's frame choice
         page = client.get(f"/r/{room.code}/p/{tok}").text
