@@ -22,9 +22,9 @@ pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-from playwright.sync_api import Browser, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, expect  # noqa: E402
 
-from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, Api, chamber_of,  # noqa: E402
+from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, chamber_of,  # noqa: E402
                              join_via_ui, mln, nl_num, open_live, phase, scroll_to,
                              watch_errors)
 
@@ -32,28 +32,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 YEARS = [2026, 2027, 2028, 2029]  # Woonstad: four rounds from 2026
 NAMES = ["Anouk", "Bram", "Chantal"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def api(live_server) -> Api:
-    a = Api(live_server)
-    yield a
-    a.close()
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from conftest import CHROMIUM_ARGS  # noqa: E402
 NAMES = ["Anouk", "Bram", "Chantal", "Jürgen 🚀", "Emre", "Fatima"]
 
 

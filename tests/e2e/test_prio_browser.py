@@ -24,7 +24,7 @@ pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from browser_helpers import TIMEOUT_MS, join_via_ui, mln, open_live, phase  # noqa: E402
 
@@ -34,8 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # screenshots go to docs/ only when asked (UPDATE_SCREENSHOTS=1), so a test run changes no tracked file
 SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else \
     Path(tempfile.gettempdir()) / "driekamer-screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 360, "height": 760}   # a small phone, used one-handed
 DESKTOP = {"width": 1366, "height": 900}
 BIG_SCREEN = {"width": 1920, "height": 1080}
@@ -49,17 +47,6 @@ PLAYERS = {
     "Daan": ("dijkhoven", "Gemeente Dijkhoven", ["G7", "M3", "G4", "P2", "M1"]),
 }
 ASSIGNED_IN_CONSOLE = ("Chantal", "Daan")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -21,20 +21,17 @@ import re
 import shutil
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 pytest.importorskip("playwright.sync_api")
 if shutil.which("chromium") is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, Api, chamber_of,  # noqa: E402
                              join_via_ui, nl_num, open_live, phase)
@@ -43,8 +40,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from conftest import running_server  # noqa: E402
 NAMES = ["Anouk", "Bram", "Chantal"]
 GRACE = 2.0            # the presence grace of the second server (Settings.presence_grace)
 RECONNECT_MS = 25_000  # htmx's websocket backoff is random and doubles per failed try
@@ -54,61 +50,11 @@ RECONNECT_MS = 25_000  # htmx's websocket backoff is random and doubles per fail
 # Fixtures
 
 @pytest.fixture(scope="module")
-def browser() -> Browser:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def api(live_server) -> Api:
-    a = Api(live_server)
-    yield a
-    a.close()
-
-
-@pytest.fixture(scope="module")
 def grace_server(tmp_path_factory) -> str:
     """A second server with a presence grace of GRACE seconds (the session's live_server has
-    the default 20 s and takes no settings), on its own temporary SQLite database."""
-    tmp = tmp_path_factory.mktemp("grace_server")
-    log_path = tmp / "server.log"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["PRESENCE_GRACE"] = str(GRACE)
-    cmd = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--database", f"sqlite:///{tmp / 'x.db'}"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{url}/api/v1/scenarios", timeout=2, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.1)
+    the default 20 s), on its own temporary SQLite database."""
+    with running_server(tmp_path_factory.mktemp("grace_server"), {"PRESENCE_GRACE": str(GRACE)}) as url:
         yield url
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
 
 
 @pytest.fixture
