@@ -169,18 +169,21 @@ def decide(room: Room, actor: tuple[str, Optional[str]], cmd: dict, now: str = "
         return workshop.decide(room, actor, cmd, now)
     if actor[0] == "player" and room.paused and room.stage == "open":
         raise Refusal("paused")
-    if room.prio is not None:
-        return prio_engine.decide(room, actor, cmd)
-    if kind in FACILITATOR_COMMANDS:
+    if room.prio is not None:  # the prioriteitenspel has its own commands
+        fac_cmds, player_cmds = prio_engine.FACILITATOR, prio_engine.PLAYER
+        on_fac, on_player = prio_engine.facilitator_command, prio_engine.player_command
+    else:
+        fac_cmds, player_cmds, on_fac, on_player = FACILITATOR_COMMANDS, PLAYER_COMMANDS, _facilitator, _player
+    if kind in fac_cmds:
         if actor[0] != "facilitator":
             raise Refusal("not_facilitator")
-        return _facilitator(room, cmd)
-    if kind in PLAYER_COMMANDS:
+        return on_fac(room, cmd)
+    if kind in player_cmds:
         if actor[0] != "player":
             raise Refusal("not_a_player")
         if actor[1] not in room.players:
             raise Refusal("not_authenticated")
-        return _player(room, room.players[actor[1]], cmd)
+        return on_player(room, room.players[actor[1]], cmd)
     raise Refusal("unknown_command", type=kind)
 
 

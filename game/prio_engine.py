@@ -71,24 +71,9 @@ def new_state(scenario) -> PrioState:
 
 
 # ---------------------------------------------------------------------------
-# Commands
+# Commands (engine.decide checks the actor and dispatches here)
 
-def decide(room, actor: tuple, cmd: dict) -> list[dict]:
-    kind = cmd.get("type")
-    if kind in FACILITATOR:
-        if actor[0] != "facilitator":
-            raise Refusal("not_facilitator")
-        return _facilitator(room, cmd)
-    if kind in PLAYER:
-        if actor[0] != "player":
-            raise Refusal("not_a_player")
-        if actor[1] not in room.players:
-            raise Refusal("not_authenticated")
-        return _player(room, room.players[actor[1]], cmd)
-    raise Refusal("unknown_command", type=kind)
-
-
-def _facilitator(room, cmd: dict) -> list[dict]:
+def facilitator_command(room, cmd: dict) -> list[dict]:
     ps: PrioState = room.prio
     kind = cmd["type"]
     if room.stage == "finished":
@@ -181,7 +166,7 @@ def _facilitator(room, cmd: dict) -> list[dict]:
     raise Refusal("unknown_command", type=kind)
 
 
-def _player(room, player, cmd: dict) -> list[dict]:
+def player_command(room, player, cmd: dict) -> list[dict]:
     ps: PrioState = room.prio
     kind = cmd["type"]
     if player.removed:
