@@ -1,26 +1,24 @@
-"""Commands -> events; events -> state. The DrieKamerSpel round engine, pure and replayable.
+"""Commands -> events: the DrieKamerSpel round engine, pure and replayable.
 
 `decide(room, actor, command)` validates a command completely and returns the events it
 causes (an empty list when it would change nothing: repeats are harmless) or raises
-`Refusal`. `apply(room, event)` folds one event into the state; `replay(events)` rebuilds a
-room. Nothing here does I/O or reads the clock: times come in on the events.
+`Refusal`. The fold (`apply`, `replay`, in fold.py) turns events into state; both names are
+importable from here. Nothing here does I/O or reads the clock: times come in with commands.
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from typing import Optional
 
 from . import prio_engine, workshop
-from .finance import CorpState, initial_state, opening_figures
+from .fold import apply, replay
 from .messages import Refusal, role_name
 from .names import MAX_NAME, clean_name, name_key
-from .plan import Outcome, Package, Planner, cap_blocked, over_budget
-from .rotation import CHAMBERS, roles_for_seats
-from .scenario import Scenario, load_text
+from .plan import Package, over_budget
+from .room import Player, Room, Table, token_hash
+from .scenario import load_text
 
-if False:  # typing only
-    from .prio_engine import PrioState
+__all__ = ["Player", "Room", "Table", "token_hash", "apply", "replay", "decide", "create_events",
+           "join_events", "MAX_TABLES", "MAX_PLAYERS"]
 
 MAX_TABLES = 12
 MAX_PLAYERS = 120
@@ -28,102 +26,6 @@ MAX_PLAYERS = 120
 FACILITATOR_COMMANDS = {"start", "lock", "reopen", "reveal", "next_round", "end", "move_player",
                         "remove_player", "set_rotation", "autopilot", "swap_seats"}
 PLAYER_COMMANDS = {"choose_frame", "choose_rent_policy", "select", "cover", "confirm"}
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass
-class Player:
-    id: str
-    name: str
-    token_hash: str
-    table: Optional[int] = None
-    seat: int = 0              # order at the table: lower sits earlier in the rotation
-    removed: bool = False
-    autopilot: bool = False    # an abandoned seat: counts as confirmed; the timeout policy decides
-
-
-@dataclass
-class Table:
-    index: int
-    corp: CorpState
-    opening: dict
-    history: list[dict] = field(default_factory=list)
-    package: Package = field(default_factory=Package)
-    confirmed_by: set[str] = field(default_factory=set)   # players who confirmed this package
-    timed_out: bool = False     # the clock locked this round before the table confirmed
-    defaults: list[str] = field(default_factory=list)
-    planner: Optional[Planner] = None
-
-
-@dataclass
-class Room:
-    code: str
-    scenario: Scenario
-    scenario_text: str
-    facilitator_hash: str
-    tables: list[Table]
-    players: dict[str, Player] = field(default_factory=dict)
-    stage: str = "lobby"       # lobby | open | locked | revealed | finished
-    round: int = 0
-    version: int = 0
-    rotation_frozen_at: Optional[int] = None
-    created_at: str = ""
-    seat_counter: int = 0
-    prio: Optional["PrioState"] = None   # mode 2 (prioriteitenspel) only
-    deadline: Optional[str] = None       # the round's clock (ISO UTC), see workshop.py
-    paused: bool = False
-    paused_remaining: Optional[float] = None
-    nudged: dict[str, int] = field(default_factory=dict)   # player id -> round of the nudge
-    series: str = ""                     # the reusable link's code: the first room of a series
-    successor: Optional[str] = None      # the next session of the series, once opened
-
-    # --- derived --------------------------------------------------------
-    @property
-    def phase(self) -> str:
-        if self.prio is not None and self.stage == "open":
-            return "choices"
-        if self.stage == "open":
-            return "frame" if any(t.package.frame is None for t in self.tables) else "choices"
-        return self.stage
-
-    def active_players(self) -> list[Player]:
-        return [p for p in self.players.values() if not p.removed]
-
-    def table_players(self, index: int) -> list[Player]:
-        return sorted((p for p in self.active_players() if p.table == index), key=lambda p: p.seat)
-
-    def roles(self, index: int) -> dict[str, list[str]]:
-        """Player id -> chambers held this round at table `index`."""
-        players = self.table_players(index)
-        r = max(self.round, 1) - 1
-        if self.rotation_frozen_at is not None:
-            r = self.rotation_frozen_at
-        return {p.id: roles for p, roles in zip(players, roles_for_seats(len(players), r))}
-
-    def planner(self, table: Table) -> Planner:
-        if table.planner is None:
-            last = table.history[-1]["figures"] if table.history else None
-            table.planner = Planner(self.scenario, table.corp, max(self.round, 1), cap_blocked(last, self.scenario))
-        return table.planner
-
-    def outcome(self, table: Table, pkg: Optional[Package] = None) -> Outcome:
-        return self.planner(table).outcome(pkg or table.package)
-
-    def confirmed_roles(self, index: int) -> list[str]:
-        """Chambers every current holder of which has confirmed the table's package."""
-        t = self.tables[index]
-        holders: dict[str, list[str]] = {}
-        for pid, roles in self.roles(index).items():
-            for r in roles:
-                holders.setdefault(r, []).append(pid)
-        done = lambda pid: pid in t.confirmed_by or self.players[pid].autopilot
-        return [c for c in CHAMBERS if holders.get(c) and all(done(p) for p in holders[c])]
-
-    def player_by_token(self, token_h: str) -> Optional[Player]:
-        return next((p for p in self.players.values() if p.token_hash == token_h), None)
 
 
 # ---------------------------------------------------------------------------
@@ -399,168 +301,3 @@ def _within_budget(room: Room, table: Table, cand: Package) -> None:
 
 def _euros(amount) -> str:
     return f"{round(amount):,}".replace(",", ".")
-
-
-# ---------------------------------------------------------------------------
-# The fold
-
-def apply(room: Optional[Room], e: dict) -> Room:
-    """Fold one event into the room (the first event creates it)."""
-    kind = e["type"]
-    if kind == "room_created":
-        s = load_text(e["scenario_text"])
-        start = initial_state(s)
-        opening = opening_figures(start, s)
-        room = Room(code=e["code"], scenario=s, scenario_text=e["scenario_text"],
-                    facilitator_hash=e.get("facilitator_hash", ""), created_at=e.get("at", ""),
-                    tables=[Table(i, start, opening) for i in range(e["tables"])],
-                    series=e.get("series") or e["code"])
-        if s.mode == "prioriteiten":
-            room.prio = prio_engine.new_state(s)
-    elif kind == "session_continued":
-        room.successor = e["next"]
-    elif kind in workshop.FOLD:
-        workshop.FOLD[kind](room, e)
-    elif room.prio is not None and kind in prio_engine.FOLD:
-        prio_engine.FOLD[kind](room, e)
-    else:
-        _FOLD[kind](room, e)
-    room.version += 1
-    return room
-
-
-def _joined(room: Room, e: dict) -> None:
-    room.seat_counter += 1
-    room.players[e["player_id"]] = Player(e["player_id"], e["name"], e.get("token_hash", ""), e.get("table"),
-                                        room.seat_counter)  # an export has no token hashes
-    if e.get("stakeholder"):
-        room.prio.assignment[e["player_id"]] = e["stakeholder"]
-
-
-def _started(room: Room, e: dict) -> None:
-    for pid, t in e["seating"].items():
-        room.players[pid].table = t
-    _new_round(room, e["round"])
-
-
-def _new_round(room: Room, rnd: int) -> None:
-    room.stage, room.round = "open", rnd
-    for t in room.tables:
-        t.package, t.confirmed_by, t.defaults, t.planner = Package(), set(), [], None
-        t.timed_out = False
-    room.deadline, room.paused, room.paused_remaining = None, False, None
-
-
-def _moved(room: Room, e: dict) -> None:
-    room.seat_counter += 1
-    p = room.players[e["player_id"]]
-    p.table, p.seat = e["table"], room.seat_counter
-
-
-def _autopilot(room: Room, e: dict) -> None:
-    room.players[e["player_id"]].autopilot = e["on"]
-
-
-def _swapped(room: Room, e: dict) -> None:
-    """Two players trade places: table and seat (and so their chambers in the rotation)."""
-    a, b = room.players[e["player_id"]], room.players[e["other_id"]]
-    a.table, b.table = b.table, a.table
-    a.seat, b.seat = b.seat, a.seat
-
-
-def _removed(room: Room, e: dict) -> None:
-    room.players[e["player_id"]].removed = True
-
-
-def _rotation(room: Room, e: dict) -> None:
-    room.rotation_frozen_at = None if e["on"] else max(e["round"], 1) - 1
-
-
-def _changed(room: Room, e: dict) -> None:
-    t = room.tables[e["table"]]
-    pkg = t.package
-    kind = e["type"]
-    if kind == "frame_chosen":
-        pkg.frame = e["frame"]
-    elif kind == "rent_policy_chosen":
-        pkg.rent_policy = e["policy"]
-    elif kind == "option_selected":
-        chamber = room.scenario.option(e["option"]).chamber
-        target = pkg.selected if chamber == "property" else pkg.programmes
-        (target.add if e["selected"] else target.discard)(e["option"])
-        if not e["selected"]:
-            pkg.covered.discard(e["option"])
-    elif kind == "top_covered":
-        (pkg.covered.add if e["covered"] else pkg.covered.discard)(e["option"])
-    t.confirmed_by = set()  # a changed package must be confirmed again
-
-
-def _confirmed(room: Room, e: dict) -> None:
-    room.tables[e["table"]].confirmed_by.add(e["by"])
-
-
-def _locked(room: Room, e: dict) -> None:
-    room.stage = "locked"
-    room.deadline, room.paused, room.paused_remaining = None, False, None
-    s = room.scenario
-    for index in e.get("timed_out", []):
-        t = room.tables[index]
-        t.timed_out = True
-        if e.get("policy") in ("abstain", "default"):  # the draft is dropped: only defaults stand
-            t.package = Package()
-            e["defaults"][str(index)] = ["frame", "rent_policy"]
-    for key, missing in e["defaults"].items():
-        t = room.tables[int(key)]
-        t.defaults = list(missing)
-        if "frame" in missing:
-            t.package.frame = s.default_frame
-        if "rent_policy" in missing:
-            t.package.rent_policy = s.baseline_rent_policy
-
-
-def _reopened(room: Room, e: dict) -> None:
-    room.stage = "open"
-    for t in room.tables:
-        t.timed_out = False  # defaults set at the lock are taken back: the choice is open again
-        if "frame" in t.defaults:
-            t.package.frame = None
-        if "rent_policy" in t.defaults:
-            t.package.rent_policy = None
-        t.defaults = []
-
-
-def _revealed(room: Room, e: dict) -> None:
-    room.stage = "revealed"
-    for t in room.tables:
-        out = room.outcome(t)
-        t.history.append({
-            "round": room.round, "year": room.scenario.start_year + room.round - 1,
-            "figures": out.result.figures, "decisions": t.package.as_dict(),
-            "going_ahead": out.going_ahead, "not_covered": out.not_covered,
-            "tops": out.tops, "defaults": list(t.defaults),
-            "budget": out.budget, "roles": room.roles(t.index), "timed_out": t.timed_out,
-            "start": t.corp,
-        })
-        t.corp = out.result.state
-
-
-def _ended(room: Room, e: dict) -> None:
-    room.stage = "finished"
-
-
-_FOLD = {
-    "player_joined": _joined, "game_started": _started, "player_moved": _moved,
-    "player_removed": _removed, "rotation_set": _rotation, "autopilot_set": _autopilot,
-    "seats_swapped": _swapped,
-    "frame_chosen": _changed, "rent_policy_chosen": _changed, "option_selected": _changed,
-    "top_covered": _changed, "roles_confirmed": _confirmed, "round_locked": _locked,
-    "round_reopened": _reopened, "round_revealed": _revealed,
-    "round_started": lambda room, e: _new_round(room, e["round"]), "game_ended": _ended,
-}
-
-
-def replay(events: list[dict]) -> Room:
-    room = None
-    for e in events:
-        room = apply(room, e)
-    return room

@@ -104,7 +104,9 @@ class Client:
             self.watcher.offer(view)
         return view
 
-    async def command(self, cmd: dict, late_ok: bool = False) -> Reply:
+    async def command(self, cmd: dict, late_ok: bool = False, expect: Optional[set[str]] = None) -> Reply:
+        """Send one command. A 409 whose code is in `expect` (by default the over-budget codes of
+        the DrieKamerSpel) is a normal refusal; with `late_ok`, so is one that came too late."""
         what = json.dumps(cmd, separators=(",", ":"))
         try:
             r = await self._send("POST", f"/api/v1/rooms/{self.code}/commands", json=cmd)
@@ -122,7 +124,7 @@ class Client:
         code = ""
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
             code = str(body["error"].get("code", ""))
-        if r.status_code == 409 and code in EXPECTED_REFUSALS:
+        if r.status_code == 409 and code in (EXPECTED_REFUSALS if expect is None else expect):
             self.stats.refused += 1
             return Reply("refused", code=code)
         if late_ok and 400 <= r.status_code < 500 and code in LATE_CONFIRM:
