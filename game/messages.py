@@ -11,7 +11,8 @@ STATUS = {  # HTTP status per code; anything not listed is 409 (conflict with th
     "unknown_room": 404, "unknown_scenario": 404, "bad_name": 422, "duplicate_name": 409,
     "not_authenticated": 401, "forbidden": 403, "not_your_role": 403, "not_facilitator": 403,
     "not_a_player": 403,
-    "room_full": 409, "too_many_tables": 422,
+    "room_full": 409, "too_many_tables": 422, "field_missing": 422, "field_not_text": 422,
+    "field_not_bool": 422, "field_not_number": 422, "bad_seconds": 422, "bad_weight": 422, "scenario_invalid": 422,
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -51,7 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "last_round": {"nl": "Dit was de laatste ronde; beëindig het spel.", "en": "This was the last round; end the game."},
     "removed": {"nl": "Je bent door de spelleider uit het spel gehaald.", "en": "The facilitator removed you from the game."},
     "weights_frozen": {"nl": "De gewichten liggen vast zodra de ronde open is.", "en": "Weights are frozen once the round has opened."},
-    "bad_weight": {"nl": "Een gewicht is een getal groter dan 0 (tot 100).", "en": "A weight is a number above 0 (up to 100)."},
+    "bad_weight": {"nl": "Een gewicht is een gewoon getal van 0,01 tot 100 (bijvoorbeeld 2 of 1.5).", "en": "A weight is a plain number from 0.01 to 100 (for example 2 or 1.5)."},
     "unknown_stakeholder": {"nl": "Belanghebbende '{stakeholder}' bestaat niet in dit scenario.", "en": "Stakeholder '{stakeholder}' does not exist in this scenario."},
     "no_stakeholder": {"nl": "Je vertegenwoordigt nog geen partij; de spelleider wijst je er een toe.", "en": "You do not represent a party yet; the facilitator assigns one."},
     "over_budget": {"nl": "Dit past niet in je budget: het pakket kost € {cost}, je budget is € {budget} (€ {over} te veel).", "en": "This does not fit your budget: the package costs € {cost}, your budget is € {budget} (€ {over} too much)."},
@@ -60,6 +61,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "paused": {"nl": "Het spel staat even stil; wacht tot de spelleider verdergaat.", "en": "The game is paused; wait for the facilitator to resume."},
     "bad_seconds": {"nl": "Geef een tijd van 1 seconde tot {max} minuten.", "en": "Give a time from 1 second to {max} minutes."},
     "no_timer": {"nl": "Er loopt geen klok om te verlengen; zet eerst een klok.", "en": "There is no clock to extend; set one first."},
+    "field_missing": {"nl": "Ongeldige opdracht: het veld '{field}' ontbreekt.", "en": "Invalid command: the field '{field}' is missing."},
+    "field_not_text": {"nl": "Ongeldige opdracht: het veld '{field}' moet een korte tekst zijn.", "en": "Invalid command: the field '{field}' must be a short text."},
+    "field_not_bool": {"nl": "Ongeldige opdracht: het veld '{field}' moet true of false zijn.", "en": "Invalid command: the field '{field}' must be true or false."},
+    "field_not_number": {"nl": "Ongeldige opdracht: het veld '{field}' moet een geheel getal zijn.", "en": "Invalid command: the field '{field}' must be a whole number."},
     "scenario_invalid": {"nl": "Het scenario is ongeldig: {detail}", "en": "The scenario is invalid: {detail}"},
 }
 
@@ -82,16 +87,23 @@ class Refusal(Exception):
         self.code, self.params = code, params
 
     @property
+    def public_code(self) -> str:
+        """The code clients see: the field checks are all 'invalid_command'."""
+        return "invalid_command" if self.code.startswith("field_") else self.code
+
+    @property
     def status(self) -> int:
         return STATUS.get(self.code, 409)
 
     def message(self, lang: str = "nl") -> str:
         texts = MESSAGES.get(self.code) or {"nl": self.code, "en": self.code}
         template = texts.get(lang) or texts["nl"]
+        # a value is echoed, never a whole huge input
+        params = {k: (str(v)[:60] + "…" if len(str(v)) > 60 else v) for k, v in self.params.items()}
         try:
-            return template.format(**self.params)
+            return template.format(**params)
         except (KeyError, IndexError):
             return template
 
     def as_error(self, lang: str = "nl") -> dict:
-        return {"error": {"code": self.code, "message": self.message(lang)}}
+        return {"error": {"code": self.public_code, "message": self.message(lang)}}

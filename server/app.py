@@ -8,6 +8,7 @@ from typing import Optional
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,6 +20,10 @@ from .render import WEB, Renderer
 from .service import GameService
 from .settings import Settings
 from .store import EventStore
+
+
+SWAGGER = "5.35.0"
+MAX_BODY = 256 * 1024
 
 
 async def _tick(service: GameService) -> None:
@@ -44,7 +49,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     app = FastAPI(title="DrieKamerSpel", version="1.0",
                   description="Serious games for housing associations. JSON API v1 for bots and integrations.",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        """Swagger UI from the vendored files: no CDN at run time."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="DrieKamerSpel API",
+                                   swagger_js_url=f"/static/vendor/swagger-ui-dist/{SWAGGER}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"/static/vendor/swagger-ui-dist/{SWAGGER}/swagger-ui.css",
+                                   swagger_favicon_url="data:,")
+
+    @app.middleware("http")
+    async def limit_body(request, call_next):
+        """A request body over MAX_BODY is refused before it is read (413)."""
+        size = request.headers.get("content-length")
+        if size and (not size.isdigit() or int(size) > MAX_BODY):
+            return errors.error_json(413, "too_large", "Dit verzoek is te groot (hooguit 256 kB).")
+        return await call_next(request)
     store = EventStore(settings.database_url)
     svc = GameService(store, settings.scenarios_dir)
     svc.hub = Hub(svc)

@@ -20,7 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="check a scenario file; errors name file, line and field")
     v.add_argument("file")
 
-    b = sub.add_parser("bots", help="play a whole game with bots against a running server")
+    b = sub.add_parser("bots", help="play a whole game with bots against a running server "
+                                    "(a driekamer or a prioriteitenspel scenario, e.g. --scenario regio)",
+                       description="Play a whole game with seeded bots through the JSON API and check the "
+                                   "figures; exit 0 only if the game finished and everything checks out. "
+                                   "A prioriteitenspel scenario (e.g. regio) is played at one table: each bot "
+                                   "represents a stakeholder (round-robin), the facilitator locks, reveals, "
+                                   "opens the joint round from MES and closes it.")
     b.add_argument("--url", default="http://127.0.0.1:8000")
     b.add_argument("--players", type=int, default=3)
     b.add_argument("--tables", type=int, default=1)
@@ -45,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             sc = load_file(args.file)
         except ScenarioError as exc:
             print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if sc.id != Path(args.file).stem:
+            print(f"error: {args.file}, line 1: id: '{sc.id}' must equal the file name '{Path(args.file).stem}' "
+                  f"(rooms are opened by it)", file=sys.stderr)
             return 1
         print(f"ok: {args.file}: scenario '{sc.id}' ({sc.name}), {sc.rounds} rounds, {len(sc.options)} options")
         return 0

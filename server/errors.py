@@ -44,7 +44,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 async def refusal_handler(request: Request, exc: Refusal):
     if _wants_html(request):
         return error_page(request, exc.status, exc.message(lang_of(request)))
-    return error_json(exc.status, exc.code, exc.message(lang_of(request)))
+    return error_json(exc.status, exc.public_code, exc.message(lang_of(request)))
 
 
 async def validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:

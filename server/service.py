@@ -46,13 +46,18 @@ class GameService:
                 s = load_file(path)
             except ScenarioError:
                 continue  # `driekamer validate` names what is wrong with it
+            if s.id != path.stem:
+                continue  # a room is opened by file name: `driekamer validate` says so
             out.append({"id": s.id, "name": s.name, "mode": s.mode, "rounds": s.rounds,
                         "description": s.description})
         return out
 
     def scenario_text(self, scenario_id: str) -> str:
+        if not (isinstance(scenario_id, str) and 0 < len(scenario_id) <= 60
+                and scenario_id.replace("-", "").replace("_", "").isalnum()):
+            raise Refusal("unknown_scenario", scenario=str(scenario_id)[:60])
         path = self.scenarios_dir / f"{scenario_id}.yaml"
-        if not scenario_id.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+        if not path.is_file():
             raise Refusal("unknown_scenario", scenario=scenario_id)
         text = path.read_text(encoding="utf-8")
         try:
@@ -158,9 +163,9 @@ class GameService:
         room = await self.room(code)
         viewer = self.viewer(room, token)
         if not isinstance(cmd, dict) or not isinstance(cmd.get("type"), str):
-            raise Refusal("invalid_command", detail="'type' ontbreekt / is missing")
+            raise Refusal("field_missing", field="type")
         if "round" in cmd and not (cmd["round"] is None or _is_int(cmd["round"])):
-            raise Refusal("invalid_command", detail="'round' moet een getal zijn / must be a number")
+            raise Refusal("field_not_number", field="round")
         _check_field_types(cmd)
         async with self._lock(room.code):
             events = engine.decide(room, viewer, cmd, now())
@@ -218,7 +223,9 @@ class GameService:
                 "players": v["players"]}
 
 
-TEXT_FIELDS, BOOL_FIELDS = ("frame", "policy", "option", "player"), ("selected", "covered", "on")
+TEXT_FIELDS = ("frame", "policy", "option", "player", "other", "post", "stakeholder", "vote", "start_from", "reason")
+BOOL_FIELDS = ("selected", "covered", "on")
+INT_FIELDS = ("table", "seconds", "points")
 
 
 def _is_int(value) -> bool:
@@ -228,10 +235,14 @@ def _is_int(value) -> bool:
 def _check_field_types(cmd: dict) -> None:
     """Refuse a field of the wrong JSON type before the engine sees it (a list is not an id)."""
     for k in TEXT_FIELDS:
-        if k in cmd and not isinstance(cmd[k], str):
-            raise Refusal("invalid_command", detail=f"'{k}' moet tekst zijn / must be text")
+        if k in cmd and not (isinstance(cmd[k], str) and len(cmd[k]) <= 100):
+            raise Refusal("field_not_text", field=k)
     for k in BOOL_FIELDS:
         if k in cmd and not isinstance(cmd[k], bool):
-            raise Refusal("invalid_command", detail=f"'{k}' moet true of false zijn / must be true or false")
-    if "table" in cmd and not _is_int(cmd["table"]):
-        raise Refusal("invalid_command", detail="'table' moet een getal zijn / must be a number")
+            raise Refusal("field_not_bool", field=k)
+    for k in INT_FIELDS:
+        if k in cmd and not _is_int(cmd[k]):
+            raise Refusal("field_not_number", field=k)
+    if "weight" in cmd and not (isinstance(cmd["weight"], (int, float, str)) and not isinstance(cmd["weight"], bool)
+                                and len(str(cmd["weight"])) <= 12):
+        raise Refusal("bad_weight")
