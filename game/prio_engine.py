@@ -205,7 +205,7 @@ def player_command(room, player, cmd: dict) -> list[dict]:
             return []
         if on:
             total = ps.cost(ballot.posts | {post})
-            if total > ps.budgets[sid] * 2:
+            if total > ps.budgets[sid]:
                 raise Refusal("over_budget", cost=_euros(total), budget=_euros(ps.budgets[sid]),
                               over=_euros(total - ps.budgets[sid]))
         return [{"type": "ballot_changed", "post": post, "selected": on, **base}]
