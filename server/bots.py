@@ -1,4 +1,5 @@
 """Bot players: a whole DrieKamerSpel game played through the public JSON API v1.
+A prioriteitenspel scenario (mode 2) is played by server/prio_bots.py on the same plumbing.
 
 `run_bots(url, players, tables, seed)` creates a room on a running server, joins N bots
 ("Bot 1" ...), opens one websocket per bot (and one for the facilitator), and plays every
@@ -555,6 +556,28 @@ def print_tables(view: dict, out: TextIO) -> None:
 # ---------------------------------------------------------------------------
 # The run
 
+class DrieKamerGame:
+    """Mode 1 for `_run`: its bots, its facilitator and its report (server/prio_bots.py has mode 2)."""
+    ok_text = "every year's figures check out"
+
+    def __init__(self, seed: int, stats: Stats, stop: asyncio.Event, out: TextIO):
+        self.seed, self.stats, self.stop, self.out = seed, stats, stop, out
+
+    @staticmethod
+    def describe(tables: int) -> str:
+        return f"{tables} table(s)"
+
+    def bot(self, name: str, player_id: str, client: Client, watcher: Watcher) -> Bot:
+        return Bot(name, player_id, client, watcher, self.seed, self.stop)
+
+    def facilitator(self, client: Client, watcher: Watcher) -> Facilitator:
+        return Facilitator(client, watcher, self.stats, self.stop, self.out)
+
+    def report(self, final: dict, bots: list) -> list[str]:
+        print_tables(final, self.out)
+        return check_years(final)
+
+
 def _ws_base(url: str) -> str:
     parts = urlsplit(url)
     scheme = "wss" if parts.scheme == "https" else "ws"
@@ -588,8 +611,17 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
         if scenario not in known:
             say(f"error: scenario {scenario!r} is not on the server (has: {', '.join(sorted(known))})")
             return 2
-        if known[scenario].get("mode") not in (None, "driekamer"):
-            say(f"error: scenario {scenario!r} is mode {known[scenario].get('mode')}; the bots play driekamer")
+        mode = known[scenario].get("mode") or "driekamer"
+        if mode == "prioriteiten":
+            from .prio_bots import PrioGame  # mode 2 lives in its own module
+            if tables != 1:
+                say(f"error: scenario {scenario!r} is a prioriteitenspel, played at one table (not {tables})")
+                return 2
+            game = PrioGame(seed, stats, stop, out)
+        elif mode == "driekamer":
+            game = DrieKamerGame(seed, stats, stop, out)
+        else:
+            say(f"error: scenario {scenario!r} is mode {mode}; the bots play driekamer and prioriteiten")
             return 2
         try:
             r = await http.post("/api/v1/rooms", json={"scenario": scenario, "tables": tables})
@@ -601,15 +633,15 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
             return 2
         room = r.json()
         code = room["code"]
-        say(f"room {code}: scenario {scenario}, {tables} table(s), {players} bot(s), seed {seed}")
+        say(f"room {code}: scenario {scenario}, {game.describe(tables)}, {players} bot(s), seed {seed}")
 
         fac_client = Client(http, stats, code, room["facilitator_token"], "facilitator")
         proxy = None if loopback else True
         fac_watch = Watcher(f"{ws_base}/ws/{code}?token={quote(room['facilitator_token'])}&format=json",
                             fac_client, stats, stop, proxy)
-        facilitator = Facilitator(fac_client, fac_watch, stats, stop, out)
+        facilitator = game.facilitator(fac_client, fac_watch)
 
-        bots: list[Bot] = []
+        bots: list[Any] = []
         for i in range(1, players + 1):  # one by one: the join order is the seating order
             name = f"Bot {i}"
             try:
@@ -623,7 +655,7 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
             j = r.json()
             client = Client(http, stats, code, j["token"], name)
             watch = Watcher(f"{ws_base}/ws/{code}?token={quote(j['token'])}&format=json", client, stats, stop, proxy)
-            bots.append(Bot(name, j["player_id"], client, watch, seed, stop))
+            bots.append(game.bot(name, j["player_id"], client, watch))
 
         watchers = [fac_watch] + [b.watcher for b in bots]
         for w in watchers:
@@ -661,8 +693,7 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
             return 1
         if final["room"]["phase"] != "finished":
             stats.fail(f"the game ended in phase {final['room']['phase']!r}, round {final['room']['round']}")
-        print_tables(final, out)
-        problems = check_years(final)
+        problems = game.report(final, bots)
         for b, w in zip(bots, watchers[1:]):
             if not w.pushes:
                 problems.append(f"{b.name}: never received a websocket push")
@@ -675,7 +706,7 @@ async def _run(url: str, players: int, tables: int, seed: int, scenario: str, ou
     for f in stats.failures:
         say(f"FAILED: {f}")
     ok = finished and not problems and not stats.failures
-    say("OK: the game finished and every year's figures check out" if ok else "NOT OK")
+    say(f"OK: the game finished and {game.ok_text}" if ok else "NOT OK")
     return 0 if ok else 1
 
 
