@@ -237,6 +237,155 @@ EN: dict[str, str] = {
     'punten': 'points',
     'al vast zonder keuzes': 'already committed without choices',
     'Export (CSV, Excel)': 'Export (CSV, Excel)',
+    'Eenmalige kosten': 'One-off expense', 'ten laste van de kasstroom': 'charged to the cash flow',
+
+    # --- Prioriteitenspel (prio_player.html, prio_console.html, prio_screen.html) ---------------
+    # phases and statuses
+    "Eigen pakketten": "Own packages", "Onthulling": "Reveal", "Gezamenlijk pakket": "Joint package",
+    "Leeg": "Empty", "Concept": "Draft", "Ingediend ✓": "Submitted ✓", "Gesloten": "Locked",
+    "leeg": "empty", "concept": "draft",
+    # shared words and sentences
+    "1 post": "1 post", "{n} posten": "{n} posts", "Post": "Post", "{a} van {b}": "{a} of {b}",
+    "Steun": "Support", "Gezamenlijk": "Joint", "jij": "you", "geen posten": "no posts",
+    "geen spelers": "no players", "Niets gekozen": "Nothing chosen", "Nog geen posten": "No posts yet",
+    "solv.": "solv.", "woningen": "homes",
+    "onder de norm": "below the norm", "dicht bij de norm": "close to the norm",
+    "ruim binnen de norm": "well within the norm",
+    "Kosten over {n} jaar": "Cost over {n} years", "kosten over {n} jaar": "cost over {n} years",
+    "Zonder": "Without", "Met jouw pakket": "With your package",
+    "Gevolgen in {year}": "Consequences in {year}",
+    "Gevolgen in {year} naast elkaar": "Consequences in {year} side by side",
+    "Besteed: deel van het geld dat in de gemeente landt. Naar rato: haar deel van de woningvoorraad. Naar opgave: haar deel van de opgave.":
+        "Spent: the share of the money that lands in the municipality. Pro rata (naar rato): its share of "
+        "the housing stock. By need (naar opgave): its share of the task ahead (opgave).",
+    "niet ingediend: laatste concept telt": "not submitted: the last draft counts",
+    "Het spel is beëindigd voordat de pakketten werden onthuld.": "The game was ended before the packages were revealed.",
+    "Het spel is beëindigd zonder gezamenlijke ronde; hieronder de onthulling.":
+        "The game was ended without a joint round; the reveal is below.",
+    # the two joint packages and the reveal
+    "Posten op volgorde van het aantal partijen dat ze koos, zolang het gezamenlijke budget het toelaat.":
+        "Posts in order of the number of parties that chose them, as long as the joint budget allows.",
+    "Elke partij krijgt een gelijk deel van het budget en betaalt mee aan de posten die zij koos (Method of Equal Shares).":
+        "Every party gets an equal share of the budget and pays towards the posts it chose (Method of Equal Shares).",
+    "Aandeel per partij": "Share per party", "(geld naar posten die zij koos)": "(money for posts it chose)",
+    "afgerond: samen {total} %": "rounded: together {total} %",
+    "Samen meer dan 100 %: een post die meerdere partijen kozen, telt voor elk van hen.":
+        "Together more than 100 %: a post that several parties chose counts for each of them.",
+    "Met lege handen": "Empty-handed", "Iedereen krijgt iets": "Everyone gets something",
+    "Geld per gemeente": "Money per municipality", "Wie betaalt wat (MES)": "Who pays what (MES)",
+    "Door niemand gekozen:": "Chosen by nobody:", "Getallen: punten per partij.": "Numbers: points per party.",
+    "Een stip: de partij koos deze post.": "A dot: the party chose this post.",
+    "Groen: door iedereen gekozen.": "Green: chosen by everyone.",
+    "Door iedereen gekozen ({n}):": "Chosen by everyone ({n}):",
+    "Geen post werd door iedereen gekozen.": "No post was chosen by everyone.",
+    "Meest gedeeld ({n} van {m} partijen):": "Most shared ({n} of {m} parties):",
+    "Onthulling: de eigen pakketten naast elkaar": "Reveal: every party's own package side by side",
+    "Jouw pakket in de gezamenlijke pakketten": "Your package in the joint packages",
+    "Van jouw pakket ({cost}, {posts}) neemt <strong>meeste steun {greedy}</strong> over en <strong>gelijke aandelen {mes}</strong>.":
+        "Of your package ({cost}, {posts}), <strong>most support takes over {greedy}</strong> and <strong>equal shares {mes}</strong>.",
+    "Twee gezamenlijke pakketten binnen het gezamenlijke budget van {budget}, berekend uit de eigen pakketten:":
+        "Two joint packages within the joint budget of {budget}, computed from the parties' own packages:",
+    # the joint round
+    "meeste steun": "most support", "gelijke aandelen (MES)": "equal shares (MES)", "een leeg pakket": "an empty package",
+    "Het afgesproken pakket": "The agreed package", "Begonnen vanuit {start}.": "Started from {start}.",
+    "De spelleider stelt samen; elke partij geeft akkoord of maakt bezwaar. Elke wijziging vraagt opnieuw akkoord.":
+        "The facilitator composes; every party agrees or objects. Every change asks for agreement again.",
+    "akkoord ✓": "agreed ✓", "bezwaar ✗": "objects ✗", "geen oordeel": "no verdict", "nog niet": "not yet",
+    "{n} van {m} akkoord": "{n} of {m} agreed", "{n} bezwaar": "{n} objecting",
+    "Samenstellen": "Compose", "Gekozen door": "Chosen by",
+    "Haal uit het pakket": "Take out of the package", "Voeg toe aan het pakket": "Add to the package",
+    "Past niet meer in het gezamenlijke budget": "No longer fits in the joint budget",
+    "Erin ✓": "In ✓", "Voeg toe": "Add", "Past niet": "Does not fit",
+    # the debrief
+    "Jouw partij:": "Your party:",
+    "{kept} van jullie eigen pakket ({cost}) zit in het afgesproken pakket; bij meeste steun was dat {greedy}, bij gelijke aandelen {mes}.":
+        "{kept} of your own package ({cost}) is in the agreed package; with most support it was {greedy}, with equal shares {mes}.",
+    "{name} gaf het meest toe:": "{name} gave way most:",
+    "{kept} van het eigen pakket ({cost}) zit in het afgesproken pakket.": "{kept} of its own package ({cost}) is in the agreed package.",
+    "{name} hield het meest over:": "{name} kept the most:",
+    "{kept} van het eigen pakket zit in het afgesproken pakket.": "{kept} of its own package is in the agreed package.",
+    "Het afgesproken pakket kost {cost} van {budget} en telt {posts}.": "The agreed package costs {cost} of {budget} and has {posts}.",
+    "Akkoord bij het vastleggen: {n} van de {m} partijen": "Agreed when it was settled: {n} of the {m} parties",
+    "bezwaar": "objection", "akkoord": "agreed", "nog niet gegeven": "not given yet",
+    "Ten opzichte van gelijke aandelen (MES)": "Compared with equal shares (MES)",
+    "kwam erbij: {posts}": "added: {posts}", "viel af: {posts}": "dropped: {posts}",
+    "Het is gelijk aan het pakket van gelijke aandelen (MES).": "It equals the equal-shares (MES) package.",
+    "Gemeenschappelijke grond: {posts} die iedereen koos ({ids}).": "Common ground: {posts} that everyone chose ({ids}).",
+    "Geen enkele post werd door iedereen gekozen.": "Not a single post was chosen by everyone.",
+    "{name} won {n} procentpunt ten opzichte van gelijke aandelen.": "{name} gained {n} percentage points compared with equal shares.",
+    "{name} leverde {n} procentpunt in ten opzichte van gelijke aandelen.": "{name} gave up {n} percentage points compared with equal shares.",
+    "Eigen": "Own", "Afspr.": "Agr.", "gaf het meest toe": "gave way most",
+    "Percentages: welk deel van het geld van het eigen pakket terugkomt in het pakket van die kolom.":
+        "Percentages: which share of the money of a party's own package comes back in that column's package.",
+    "Eigen: de kosten van het eigen pakket in miljoenen euro.": "Own: the cost of the party's own package in millions of euros.",
+    # the big screen
+    "meedoen: {url}": "join: {url}",
+    "van {m} partijen hebben hun pakket ingediend": "of {m} parties have submitted their package",
+    "Elke partij stelt binnen haar eigen budget een pakket samen. Wat ze kiezen blijft geheim tot de onthulling.":
+        "Every party puts together a package within its own budget. What they choose stays secret until the reveal.",
+    "De ronde is gesloten. Zo meteen: de onthulling.": "The round is locked. Coming up: the reveal.",
+    # the phone
+    "De spelleider vraagt je je pakket af te ronden en in te dienen.": "The facilitator asks you to finish and submit your package.",
+    "samen met {names}": "together with {names}",
+    "De spelleider wijst je een partij toe, of de app doet dat bij de start.":
+        "The facilitator assigns you a party, or the app does so at the start.",
+    "Daarna stel je binnen het budget van je partij een eigen pakket samen.":
+        "Then you put together your own package within your party's budget.",
+    "Je vertegenwoordigt nog geen partij; de spelleider wijst je er een toe.":
+        "You do not represent a party yet; the facilitator will assign you one.",
+    "Jouw pakket": "Your package",
+    "Nog niets gekozen. Kies posten binnen je budget en dien je pakket in.":
+        "Nothing chosen yet. Choose posts within your budget and submit your package.",
+    "Concept: nog niet ingediend.": "Draft: not submitted yet.",
+    "Het telt pas als je het indient. De spelleider ziet alleen dát je een concept hebt, niet wat erin zit.":
+        "It only counts once you submit it. The facilitator sees only that you have a draft, not what is in it.",
+    "Ingediend.": "Submitted.", "Ontvangstbewijs": "Receipt", "ontvangstbewijs": "receipt",
+    "Je kunt nog wijzigen tot de spelleider de ronde sluit; een wijziging maakt er weer een concept van, dien dan opnieuw in.":
+        "You can still change it until the facilitator locks the round; a change turns it back into a draft, so submit again.",
+    "Je had niet ingediend: je laatste concept ({cost}) telt mee.": "You had not submitted: your last draft ({cost}) counts.",
+    "Je pakket ligt vast": "Your package is fixed", "Wachten op de onthulling.": "Waiting for the reveal.",
+    "Verdeel {n} punten over de posten die jij belangrijk vindt.": "Spread {n} points over the posts you find important.",
+    "Kies hele posten; samen passen ze binnen je budget van {budget}.":
+        "Choose whole posts; together they fit within your budget of {budget}.",
+    "Onderaan zie je de gevolgen van je pakket.": "Below you see the consequences of your package.",
+    "jaarlijks programma": "yearly programme", "past niet meer: nog {amount} over": "no longer fits: {amount} left",
+    "5 punten minder": "5 points fewer", "5 punten meer": "5 points more", "punten voor {post}": "points for {post}",
+    "Gevolgen van jouw pakket": "Consequences of your package",
+    "Het bezit van de corporatie in {year}, na {n} jaar, zonder en met jouw pakket.":
+        "The corporation's holdings in {year}, after {n} years, without and with your package.",
+    "Andere partijen": "Other parties", "{n} van {m} partijen ingediend.": "{n} of {m} parties submitted.",
+    "Wat ze kiezen zie je pas bij de onthulling.": "You only see what they choose at the reveal.",
+    "nog {n} punten": "{n} points left",
+    "Jouw oordeel over het gezamenlijke pakket ({cost}, {posts}):": "Your verdict on the joint package ({cost}, {posts}):",
+    # the console
+    "Gezamenlijke ronde vanuit gelijke aandelen": "Joint round from equal shares",
+    "… vanuit meeste steun": "… from most support", "… vanuit leeg": "… from empty",
+    "Nog niet iedereen heeft ingediend. Toch sluiten? Van wie niet indiende telt het laatste concept.":
+        "Not everyone has submitted. Lock anyway? For those who did not submit, the last draft counts.",
+    "Het gezamenlijke pakket vastleggen en naar de nabespreking?": "Settle the joint package and go to the debrief?",
+    "Zet zo nodig gewichten en wijs partijen toe hieronder; bij de start liggen budgetten en partijen vast.":
+        "Set weights and assign parties below if needed; at the start budgets and parties are fixed.",
+    "Nog niet ingediend:": "Not submitted yet:",
+    "Por ze hieronder; sluit je toch, dan telt hun laatste concept.": "Nudge them below; if you lock anyway, their last draft counts.",
+    "Iedereen heeft ingediend: je kunt de ronde sluiten.": "Everyone has submitted: you can lock the round.",
+    "De ronde is gesloten; niemand kan nog wijzigen. Onthul, of heropen als je te vroeg sloot.":
+        "The round is locked; nobody can change anything now. Reveal, or re-open if you locked too early.",
+    "Kies het startpunt van de gezamenlijke ronde. Jij stelt samen op dit scherm; de partijen geven akkoord of maken bezwaar op hun telefoon.":
+        "Choose the starting point of the joint round. You compose on this screen; the parties agree or object on their phones.",
+    "Zet posten aan en uit in het gezamenlijke pakket hieronder. Elke wijziging vraagt opnieuw akkoord.":
+        "Switch posts on and off in the joint package below. Every change asks for agreement again.",
+    "Het spel is afgelopen. De nabespreking staat hieronder en op het grote scherm;":
+        "The game is over. The debrief is below and on the big screen;",
+    "exporteer de resultaten (JSON)": "export the results (JSON)",
+    "Partijen": "Parties", "Gewicht": "Weight", "Deel": "Share", "Status": "Status",
+    "gewicht {name}": "weight {name}", "Zet": "Set", "doet niet mee": "not taking part",
+    "bewijs van indienen {code}": "submission receipt {code}",
+    "Het ontvangstbewijs dat de partij kreeg bij het indienen": "The receipt the party got when it submitted",
+    "Gelijke gewichten geven gelijke budgetten. Het budget van een partij is haar deel (naar gewicht) van {factor} × het gezamenlijke budget van {budget}.":
+        "Equal weights give equal budgets. A party's budget is its share (by weight) of {factor} × the joint budget of {budget}.",
+    "partij van {name}": "party of {name}", "automatisch bij de start": "automatically at the start",
+    "Wie je niet toewijst, krijgt bij de start een partij op volgorde van binnenkomst.":
+        "Whoever you do not assign gets a party at the start, in order of arrival.",
 }
 
 
