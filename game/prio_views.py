@@ -53,7 +53,7 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
     connected = set(connected)
     cfg = s.prioriteiten
     me = room.players.get(pid) if kind == "player" else None
-    my_sid = ps.assignment.get(pid) if me else None
+    my_sid = ps.assignment.get(pid) if me and not me.removed else None  # removed: no party (as in mode 1)
 
     players = [{"id": p.id, "name": p.name, "stakeholder": ps.assignment.get(p.id), "connected": p.id in connected}
                for p in sorted(room.active_players(), key=lambda p: p.seat)]

@@ -219,7 +219,7 @@ class GameService:
         return {"code": room.code, "scenario": room.scenario.id, "phase": room.phase, "round": room.round,
                 "version": room.version, "log": log,
                 "tables": [{"index": t["index"], "opening": t["opening"], "history": t["history"]}
-                           for t in v["tables"]],
+                           for t in v.get("tables", [])],  # a prioriteitenspel view has no tables
                 "players": v["players"]}
 
 
