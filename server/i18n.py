@@ -237,6 +237,7 @@ EN: dict[str, str] = {
     'punten': 'points',
     'al vast zonder keuzes': 'already committed without choices',
     'Export (CSV, Excel)': 'Export (CSV, Excel)',
+    'Veeg de tabel opzij voor meer kolommen →': 'Swipe the table sideways for more columns →',
     'Eenmalige kosten': 'One-off expense', 'ten laste van de kasstroom': 'charged to the cash flow',
 
     # --- Prioriteitenspel (prio_player.html, prio_console.html, prio_screen.html) ---------------

@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
 CHAMBERS = {"capital": "Vermogenskamer", "property": "Vastgoedkamer", "social": "Maatschappelijke Kamer"}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 760}   # a small phone, used one-handed (issue: 360 px)
 DESKTOP = {"width": 1366, "height": 900}
 BIG_SCREEN = {"width": 1920, "height": 1080}
 TIMEOUT_MS = 10_000  # one live update must arrive well within this
@@ -110,3 +110,10 @@ def chamber_of(page: Page) -> str:
     found = [role for role, name in CHAMBERS.items() if name in text]
     assert len(found) == 1, f"expected exactly one chamber in {text!r}"
     return found[0]
+
+
+def assert_fits(page: Page) -> None:
+    """Nothing on the page pushes it wider than the screen (wide tables scroll inside their card)."""
+    width = page.viewport_size["width"]
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= width, f"the page is {wide} px wide on a {width} px screen"

@@ -24,7 +24,7 @@ if shutil.which("chromium") is None:
 
 from playwright.sync_api import Browser, expect  # noqa: E402
 
-from browser_helpers import (BIG_SCREEN, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, chamber_of,  # noqa: E402
+from browser_helpers import (BIG_SCREEN, assert_fits, CHAMBERS, DESKTOP, PHONE, TIMEOUT_MS, chamber_of,  # noqa: E402
                              join_via_ui, mln, nl_num, open_live, phase, scroll_to,
                              watch_errors)
 
@@ -145,6 +145,8 @@ def test_one_round_on_three_phones(browser, live_server, api, errors, shots):
         expect(cap.locator("#social .option.ahead")).to_contain_text("Bevriezing")
         scroll_to(soc.locator("#projects"))
         soc.screenshot(path=str(shots / "phone-choices.png"))
+        for ph in phones:
+            assert_fits(ph)
 
         # over budget: P5's top (€ 35,3 mln) exceeds what is left: refused in Dutch, nothing changes
         prop.click("[data-select=P5]")
@@ -196,6 +198,8 @@ def test_one_round_on_three_phones(browser, live_server, api, errors, shots):
 
         scroll_to(soc.locator("#reveal"))
         soc.screenshot(path=str(shots / "phone-reveal.png"))
+        for ph in phones:
+            assert_fits(ph)
         console.screenshot(path=str(shots / "console.png"), full_page=True)
         screen.screenshot(path=str(shots / "big-screen.png"))
     finally:
