@@ -1,7 +1,8 @@
 """Bot players: a whole DrieKamerSpel game played through the public JSON API v1.
-A prioriteitenspel scenario (mode 2) is played by server/prio_bots.py on the same plumbing.
+A prioriteitenspel scenario (mode 2) is played by server/prio_bots.py on the same plumbing
+(server/bot_client.py); server/bot_run.py creates the room and runs either.
 
-`run_bots(url, players, tables, seed)` creates a room on a running server, joins N bots
+`server.bot_run.run_bots(url, players, tables, seed)` creates a room on a running server, joins N bots
 ("Bot 1" ...), opens one websocket per bot (and one for the facilitator), and plays every
 round with seeded random but valid decisions, exactly as a client would: it only ever sees
 the views the server sends it. The facilitator (driven here too) waits until every table has
@@ -19,195 +20,18 @@ bot just tries something else.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import random
-import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional, TextIO
-from urllib.parse import quote, urlsplit
+from typing import Optional, TextIO
 
-import httpx
-from websockets.asyncio.client import connect as ws_connect
+from .bot_client import ROUND_TIMEOUT, Client, Reply, Stats, Watcher, fmt_mln, fmt_num, fmt_pct
 
 CHAMBERS = ("capital", "property", "social")
-EXPECTED_REFUSALS = {"over_social_budget", "over_borrowing_cap"}
-# A confirm that lands just after the facilitator locked is harmless (a late click).
-LATE_CONFIRM = {"round_locked", "wrong_round", "wrong_phase"}
-
-POLL_AFTER = 2.0        # seconds without a push before a client asks with GET
-ROUND_TIMEOUT = 60.0    # seconds the facilitator waits for every table to confirm
-GAME_TIMEOUT = 600.0    # the whole game
-HTTP_TIMEOUT = 20.0
 SELECT_CHANCE = 0.4     # chance a property lead proposes a project / a social lead a programme
 COVER_CHANCE = 0.85     # chance a social lead wants to cover a proposed project's top
 DARE_CHANCE = 0.25      # chance a bot tries an option its cards say will not fit (the server refuses)
 MONEY_TOLERANCE = 0.05  # euros: figures arrive rounded to cents
-
-
-# ---------------------------------------------------------------------------
-# Bookkeeping
-
-@dataclass
-class Stats:
-    requests: int = 0
-    refused: int = 0          # expected over-budget refusals
-    late: int = 0             # confirms that arrived after the lock
-    pushes: int = 0
-    polls: int = 0
-    ws_drops: int = 0
-    retries: int = 0          # requests sent again after the connection broke (keep-alive race)
-    failures: list[str] = field(default_factory=list)
-
-    def fail(self, text: str) -> None:
-        self.failures.append(text)
-
-
-@dataclass
-class Reply:
-    status: str                   # ok | refused | late | failed
-    view: Optional[dict] = None
-    code: str = ""
-
-
-class Client:
-    """One identity's HTTP calls, with every failure recorded against the run."""
-
-    def __init__(self, http: httpx.AsyncClient, stats: Stats, code: str, token: str, label: str):
-        self.http, self.stats, self.code, self.token, self.label = http, stats, code, token, label
-        self.headers = {"Authorization": f"Bearer {token}"}
-        self.watcher: Optional[Watcher] = None
-
-    async def _send(self, method: str, path: str, **kw) -> httpx.Response:
-        """One request; sent once more if the connection broke under it. Every command is
-        safe to repeat (a repeat changes nothing), and a pooled keep-alive connection the
-        server closes just as a request goes out is a transport race, not a server failure."""
-        self.stats.requests += 1
-        try:
-            return await self.http.request(method, path, headers=self.headers, **kw)
-        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.ConnectError):
-            self.stats.retries += 1
-            await asyncio.sleep(0.2)
-            return await self.http.request(method, path, headers=self.headers, **kw)
-
-    async def get_view(self) -> Optional[dict]:
-        try:
-            r = await self._send("GET", f"/api/v1/rooms/{self.code}")
-        except httpx.HTTPError as exc:
-            self.stats.fail(f"{self.label}: GET view: {type(exc).__name__}: {exc}")
-            return None
-        if r.status_code != 200:
-            self.stats.fail(f"{self.label}: GET view -> {r.status_code} {r.text[:200]}")
-            return None
-        view = r.json()
-        if self.watcher:
-            self.watcher.offer(view)
-        return view
-
-    async def command(self, cmd: dict, late_ok: bool = False, expect: Optional[set[str]] = None) -> Reply:
-        """Send one command. A 409 whose code is in `expect` (by default the over-budget codes of
-        the DrieKamerSpel) is a normal refusal; with `late_ok`, so is one that came too late."""
-        what = json.dumps(cmd, separators=(",", ":"))
-        try:
-            r = await self._send("POST", f"/api/v1/rooms/{self.code}/commands", json=cmd)
-        except httpx.HTTPError as exc:
-            self.stats.fail(f"{self.label}: {what}: {type(exc).__name__}: {exc}")
-            return Reply("failed")
-        try:
-            body = r.json()
-        except ValueError:
-            body = None
-        if r.status_code == 200 and isinstance(body, dict) and isinstance(body.get("view"), dict):
-            if self.watcher:
-                self.watcher.offer(body["view"])
-            return Reply("ok", body["view"])
-        code = ""
-        if isinstance(body, dict) and isinstance(body.get("error"), dict):
-            code = str(body["error"].get("code", ""))
-        if r.status_code == 409 and code in (EXPECTED_REFUSALS if expect is None else expect):
-            self.stats.refused += 1
-            return Reply("refused", code=code)
-        if late_ok and 400 <= r.status_code < 500 and code in LATE_CONFIRM:
-            self.stats.late += 1
-            return Reply("late", code=code)
-        self.stats.fail(f"{self.label}: {what} -> {r.status_code} {code or r.text[:200]}")
-        return Reply("failed", code=code)
-
-
-class Watcher:
-    """The newest view one identity has seen: from websocket pushes, command replies and polls."""
-
-    def __init__(self, ws_url: str, client: Client, stats: Stats, stop: asyncio.Event, proxy: Any):
-        self.ws_url, self.client, self.stats, self.stop, self.proxy = ws_url, client, stats, stop, proxy
-        self.latest: Optional[dict] = None
-        self.version = -1
-        self.pushes = 0
-        self.changed = asyncio.Event()
-        self.first_push = asyncio.Event()
-        self.task: Optional[asyncio.Task] = None
-        client.watcher = self
-
-    def offer(self, view: dict) -> None:
-        try:
-            v = int(view["room"]["version"])
-        except (KeyError, TypeError, ValueError):
-            self.stats.fail(f"{self.client.label}: a view without room.version")
-            return
-        if v >= self.version:  # an equal version may still carry news (who is online)
-            self.latest, self.version = view, v
-            self.changed.set()
-
-    def start(self) -> None:
-        self.task = asyncio.create_task(self._read())
-
-    async def close(self) -> None:
-        if self.task:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.task
-
-    async def _read(self) -> None:
-        while not self.stop.is_set():
-            try:
-                async with ws_connect(self.ws_url, max_size=None, open_timeout=10, proxy=self.proxy) as ws:
-                    async for raw in ws:
-                        msg = json.loads(raw)
-                        if not isinstance(msg, dict) or not isinstance(msg.get("view"), dict):
-                            self.stats.fail(f"{self.client.label}: websocket message without a view: {str(raw)[:120]}")
-                            continue
-                        if msg.get("version") != msg["view"].get("room", {}).get("version"):
-                            self.stats.fail(f"{self.client.label}: websocket version {msg.get('version')} "
-                                            f"!= view version {msg['view'].get('room', {}).get('version')}")
-                        self.pushes += 1
-                        self.stats.pushes += 1
-                        self.offer(msg["view"])
-                        self.first_push.set()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # dropped or refused: come back, as a browser would
-                if self.stop.is_set():
-                    return
-                self.stats.ws_drops += 1
-                if self.stats.ws_drops > 50:
-                    self.stats.fail(f"{self.client.label}: websocket keeps failing: {type(exc).__name__}: {exc}")
-                    return
-                await asyncio.sleep(0.5)
-
-    async def wait_newer(self, after: int, timeout: float = POLL_AFTER) -> Optional[dict]:
-        """The newest view once its version passes `after`; after `timeout` without, a GET."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self.version <= after and not self.stop.is_set():
-            self.changed.clear()
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                self.stats.polls += 1
-                await self.client.get_view()
-                break
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
-        return self.latest
 
 
 # ---------------------------------------------------------------------------
@@ -478,18 +302,6 @@ class Facilitator:
 # ---------------------------------------------------------------------------
 # Checking and printing the result
 
-def _m(x) -> str:
-    return "-" if x is None else f"{x / 1e6:,.2f}"
-
-
-def _pct(x) -> str:
-    return "-" if x is None else f"{x * 100:.1f}%"
-
-
-def _num(x) -> str:
-    return "-" if x is None else f"{x:.2f}"
-
-
 def check_years(view: dict) -> list[str]:
     """Every revealed year of every table: the figures' identities and the hard budgets."""
     problems = []
@@ -544,20 +356,20 @@ def print_tables(view: dict, out: TextIO) -> None:
             ahead = ",".join(h.get("going_ahead") or []) + ("+" + ",".join(d.get("programmes") or [])
                                                             if d.get("programmes") else "")
             print(f"{h.get('year'):>4}  {str(d.get('frame') or '-'):<9} {str(d.get('rent_policy') or '-'):<10} "
-                  f"{(ahead or '-'):<18} {_num(f.get('icr')):>5} {_pct(f.get('ltv')):>6} "
-                  f"{_pct(f.get('solvency')):>6} {_m(f.get('cash')):>8} {_m(f.get('debt')):>8} "
-                  f"{_m(f.get('social_budget_used')):>8} {_m(h.get('social_budget')):>8} "
-                  f"{_m(f.get('equity_change_realised')):>10}", file=out)
+                  f"{(ahead or '-'):<18} {fmt_num(f.get('icr')):>5} {fmt_pct(f.get('ltv')):>6} "
+                  f"{fmt_pct(f.get('solvency')):>6} {fmt_mln(f.get('cash')):>8} {fmt_mln(f.get('debt')):>8} "
+                  f"{fmt_mln(f.get('social_budget_used')):>8} {fmt_mln(h.get('social_budget')):>8} "
+                  f"{fmt_mln(f.get('equity_change_realised')):>10}", file=out)
             if h.get("defaults"):
                 print(f"      defaults at the lock: {', '.join(h['defaults'])}", file=out)
     out.flush()
 
 
 # ---------------------------------------------------------------------------
-# The run
+# Mode 1 for server/bot_run.py
 
 class DrieKamerGame:
-    """Mode 1 for `_run`: its bots, its facilitator and its report (server/prio_bots.py has mode 2)."""
+    """Mode 1 for server.bot_run: its bots, its facilitator and its report (server/prio_bots.py has mode 2)."""
     ok_text = "every year's figures check out"
 
     def __init__(self, seed: int, stats: Stats, stop: asyncio.Event, out: TextIO):
@@ -576,144 +388,3 @@ class DrieKamerGame:
     def report(self, final: dict, bots: list) -> list[str]:
         print_tables(final, self.out)
         return check_years(final)
-
-
-def _ws_base(url: str) -> str:
-    parts = urlsplit(url)
-    scheme = "wss" if parts.scheme == "https" else "ws"
-    return f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def _is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-async def _run(url: str, players: int, tables: int, seed: int, scenario: str, out: TextIO) -> int:
-    stats = Stats()
-    stop = asyncio.Event()
-    url = url.rstrip("/")
-    loopback = _is_loopback(url)
-    ws_base = _ws_base(url)
-    say = lambda text: print(text, file=out, flush=True)  # noqa: E731
-
-    async with httpx.AsyncClient(base_url=url, timeout=HTTP_TIMEOUT, trust_env=not loopback,
-                                 limits=httpx.Limits(max_connections=max(20, players + 5),
-                                                     keepalive_expiry=2.0)) as http:
-        # the scenario and the room
-        try:
-            r = await http.get("/api/v1/scenarios")
-            r.raise_for_status()
-            known = {s["id"]: s for s in r.json()}
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-            say(f"error: cannot read {url}/api/v1/scenarios: {exc}")
-            return 2
-        if scenario not in known:
-            say(f"error: scenario {scenario!r} is not on the server (has: {', '.join(sorted(known))})")
-            return 2
-        mode = known[scenario].get("mode") or "driekamer"
-        if mode == "prioriteiten":
-            from .prio_bots import PrioGame  # mode 2 lives in its own module
-            if tables != 1:
-                say(f"error: scenario {scenario!r} is a prioriteitenspel, played at one table (not {tables})")
-                return 2
-            game = PrioGame(seed, stats, stop, out)
-        elif mode == "driekamer":
-            game = DrieKamerGame(seed, stats, stop, out)
-        else:
-            say(f"error: scenario {scenario!r} is mode {mode}; the bots play driekamer and prioriteiten")
-            return 2
-        try:
-            r = await http.post("/api/v1/rooms", json={"scenario": scenario, "tables": tables})
-        except httpx.HTTPError as exc:
-            say(f"error: creating a room: {exc}")
-            return 2
-        if r.status_code != 201:
-            say(f"error: creating a room -> {r.status_code} {r.text[:300]}")
-            return 2
-        room = r.json()
-        code = room["code"]
-        say(f"room {code}: scenario {scenario}, {game.describe(tables)}, {players} bot(s), seed {seed}")
-
-        fac_client = Client(http, stats, code, room["facilitator_token"], "facilitator")
-        proxy = None if loopback else True
-        fac_watch = Watcher(f"{ws_base}/ws/{code}?token={quote(room['facilitator_token'])}&format=json",
-                            fac_client, stats, stop, proxy)
-        facilitator = game.facilitator(fac_client, fac_watch)
-
-        bots: list[Any] = []
-        for i in range(1, players + 1):  # one by one: the join order is the seating order
-            name = f"Bot {i}"
-            try:
-                r = await http.post(f"/api/v1/rooms/{code}/players", json={"name": name})
-            except httpx.HTTPError as exc:
-                say(f"error: {name} cannot join: {exc}")
-                return 1
-            if r.status_code != 201:
-                say(f"error: {name} cannot join -> {r.status_code} {r.text[:300]}")
-                return 1
-            j = r.json()
-            client = Client(http, stats, code, j["token"], name)
-            watch = Watcher(f"{ws_base}/ws/{code}?token={quote(j['token'])}&format=json", client, stats, stop, proxy)
-            bots.append(game.bot(name, j["player_id"], client, watch))
-
-        watchers = [fac_watch] + [b.watcher for b in bots]
-        for w in watchers:
-            w.start()
-        finished = False
-        try:
-            try:  # everyone online before the game starts
-                await asyncio.wait_for(asyncio.gather(*(w.first_push.wait() for w in watchers)), 15)
-            except asyncio.TimeoutError:
-                silent = [w.client.label for w in watchers if not w.first_push.is_set()]
-                stats.fail(f"no websocket push within 15 s for: {', '.join(silent)} (playing on by polling)")
-            tasks = [asyncio.create_task(b.play()) for b in bots]
-            try:
-                finished = await asyncio.wait_for(facilitator.run(), GAME_TIMEOUT)
-            except asyncio.TimeoutError:
-                stats.fail(f"the game did not finish within {GAME_TIMEOUT:.0f} s")
-            if finished:  # let the bots see the end themselves
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 10)
-            stop.set()
-            for task in tasks:
-                task.cancel()
-            results = await asyncio.gather(*tasks, return_exceptions=True)
-            for b, res in zip(bots, results):
-                if isinstance(res, Exception) and not isinstance(res, asyncio.CancelledError):
-                    stats.fail(f"{b.name} crashed: {type(res).__name__}: {res}")
-        finally:
-            stop.set()
-            for w in watchers:
-                await w.close()
-
-        final = await fac_client.get_view()
-        if final is None:
-            say("error: cannot read the final view")
-            return 1
-        if final["room"]["phase"] != "finished":
-            stats.fail(f"the game ended in phase {final['room']['phase']!r}, round {final['room']['round']}")
-        problems = game.report(final, bots)
-        for b, w in zip(bots, watchers[1:]):
-            if not w.pushes:
-                problems.append(f"{b.name}: never received a websocket push")
-
-    say(f"\n{stats.requests} requests, {stats.refused} over-budget refusals (normal), "
-        f"{stats.late} late confirms, {stats.pushes} websocket pushes, {stats.polls} polls, "
-        f"{stats.ws_drops} websocket reconnects, {stats.retries} retries")
-    for p in problems:
-        say(f"CHECK FAILED: {p}")
-    for f in stats.failures:
-        say(f"FAILED: {f}")
-    ok = finished and not problems and not stats.failures
-    say(f"OK: the game finished and {game.ok_text}" if ok else "NOT OK")
-    return 0 if ok else 1
-
-
-def run_bots(url: str, players: int, tables: int, seed: int, scenario: str = "woonstad",
-             out: TextIO = sys.stdout) -> int:
-    """Play one whole game with `players` bots at `tables` tables; return the exit code."""
-    if tables < 1 or players < tables:
-        print(f"error: {players} player(s) cannot fill {tables} table(s)", file=out)
-        return 2
-    return asyncio.run(_run(url, players, tables, seed, scenario, out))

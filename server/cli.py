@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ok: {args.file}: scenario '{sc.id}' ({sc.name}), {sc.rounds} rounds, {len(sc.options)} options")
         return 0
     if args.cmd == "bots":
-        from .bots import run_bots
+        from .bot_run import run_bots
         return run_bots(args.url, args.players, args.tables, args.seed, scenario=args.scenario)
     if args.cmd == "aggregate":
         from game.pabulib import PabulibError, run_aggregate_cli

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from server.bots import run_bots
+from server.bot_run import run_bots
 
 from conftest import ROOT, running_server  # noqa: E402  (tests/e2e/conftest.py, imported at collection)
 

@@ -556,7 +556,6 @@ def test_big_screen_through_a_round(browser, live_server, api, errors, shots, tm
 
 def test_nudge_shows_until_the_player_confirms(browser, live_server, api, errors):
     room, who, _ = play_round(api)
-    code, fac = room["code"], room["facilitator_token"]
     me, other = who["property"], who["social"]
     fac_ctx = new_context(browser, DESKTOP)
     ctxs = [new_context(browser, PHONE, mobile=True) for _ in range(2)]

@@ -106,8 +106,9 @@ class Room:
         return [p["id"] for p in self.view()["players"] if p["table"] == table]
 
 
-def create_room(client, tables: int = 1, players: int = 0, start: bool = False, prefix: str = "Speler") -> Room:
-    r = client.post("/api/v1/rooms", json={"scenario": "woonstad", "tables": tables})
+def create_room(client, tables: int = 1, players: int = 0, start: bool = False, prefix: str = "Speler",
+                scenario: str = "woonstad") -> Room:
+    r = client.post("/api/v1/rooms", json={"scenario": scenario, "tables": tables})
     assert r.status_code == 201, r.text
     body = r.json()
     room = Room(client, body["code"], body["facilitator_token"], body)

@@ -11,7 +11,6 @@ import html
 import re
 import string
 import warnings
-from pathlib import Path
 
 import pytest
 from jinja2 import nodes

@@ -24,7 +24,7 @@ with warnings.catch_warnings():
 from server.app import create_app
 from server.pages import render_partial
 from server.settings import Settings
-from server_harness import ROOT, Room, bearer, html_version, ws_recv, ws_until
+from server_harness import ROOT, Room, bearer, create_room, html_version, ws_recv, ws_until
 
 
 def euros(n: int) -> str:
@@ -32,15 +32,7 @@ def euros(n: int) -> str:
 
 
 def prio_room(client, players: int = 7, scenario: str = "regio", start: bool = True) -> Room:
-    r = client.post("/api/v1/rooms", json={"scenario": scenario})
-    assert r.status_code == 201, r.text
-    body = r.json()
-    room = Room(client, body["code"], body["facilitator_token"], body)
-    for i in range(players):
-        room.join(f"Speler {i + 1}")
-    if start:
-        room.fac_cmd("start")
-    return room
+    return create_room(client, players=players, start=start, scenario=scenario)
 
 
 def tokens_of(room) -> dict[str, list[str]]:
