@@ -80,6 +80,7 @@ def facilitator_command(room, cmd: dict) -> list[dict]:
         return [] if kind == "end" else _refuse("game_finished")
     if kind == "end":
         return [{"type": "game_ended", "round": room.round}]
+    _check_round(room, cmd)
     if kind == "remove_player":
         p = room.players.get(str(cmd.get("player", "")))
         if p is None or p.removed:
@@ -98,7 +99,7 @@ def facilitator_command(room, cmd: dict) -> list[dict]:
         if p is None or p.removed:
             raise Refusal("unknown_player", player=cmd.get("player"))
         sid = _stakeholder_arg(ps, cmd)
-        if room.stage == "open":
+        if room.stage != "lobby":  # once the round opens, who speaks for whom is fixed (C14)
             raise Refusal("wrong_phase", phase=room.phase)
         return [] if ps.assignment.get(p.id) == sid else [{"type": "stakeholder_assigned", "player_id": p.id,
                                                            "stakeholder": sid}]
@@ -172,6 +173,8 @@ def player_command(room, player, cmd: dict) -> list[dict]:
     if player.removed:
         raise Refusal("removed")
     sid = ps.assignment.get(player.id)
+    if room.stage != "lobby":
+        _check_round(room, cmd)
     if kind == "approve":
         if room.stage != "joint":
             raise Refusal("wrong_phase", phase=room.phase)
@@ -186,9 +189,6 @@ def player_command(room, player, cmd: dict) -> list[dict]:
         raise Refusal("round_locked")
     if room.stage != "open":
         raise Refusal("wrong_phase", phase=room.phase)
-    given = cmd.get("round")
-    if given is not None and given != room.round:
-        raise Refusal("wrong_round", given=given, current=room.round)
     if sid is None:
         raise Refusal("no_stakeholder")
     ballot = ps.ballots[sid]
@@ -222,6 +222,13 @@ def player_command(room, player, cmd: dict) -> list[dict]:
             return []
         return [{"type": "ballot_points", "post": post, "points": n, **base}]
     raise Refusal("unknown_command", type=kind)
+
+
+def _check_round(room, cmd: dict) -> None:
+    """A command that names a round must name the current one (a stale or replayed one is refused)."""
+    given = cmd.get("round")
+    if given is not None and given != room.round:
+        raise Refusal("wrong_round", given=given, current=room.round)
 
 
 def _stakeholder_arg(ps: PrioState, cmd: dict) -> str:

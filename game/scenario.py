@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class ScenarioError(ValueError):
@@ -20,8 +20,22 @@ class ScenarioError(ValueError):
         super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
 
 
+LARGEST = Decimal(10) ** 12  # no number in a scenario is larger than a thousand billion (euros or homes)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane_number(cls, v):
+        """1e999 (or a typo of twenty digits) would overflow every figure of the game."""
+        if isinstance(v, (Decimal, int)) and not isinstance(v, bool):
+            if isinstance(v, Decimal) and not v.is_finite():
+                raise ValueError("is not a usable number")
+            if abs(v) > LARGEST:
+                raise ValueError(f"{v} is too large to be meant (at most 1,000,000,000,000)")
+        return v
 
 
 class Corporation(_Model):
@@ -52,26 +66,32 @@ class Constants(_Model):
 
 
 class Norms(_Model):
-    icr_min: Decimal
-    ltv_max: Decimal
-    solvency_min: Decimal
-    amber_margin: Decimal = Decimal("0.1")  # within this share of a norm the light is amber
+    """Ratios as fractions: ltv_max 0.70 is 70 %."""
+    icr_min: Decimal = Field(gt=0, le=10)
+    ltv_max: Decimal = Field(gt=0, le=2)
+    solvency_min: Decimal = Field(ge=0, lt=1)
+    amber_margin: Decimal = Field(Decimal("0.1"), ge=0, lt=1)  # within this share of a norm the light is amber
+
+
+# A year's growth rate as a fraction (0.04 is 4 %): a 4 written for 4 % is refused.
+Rate = Field(ge=-1, le=1)
+OptionalRate = Field(None, ge=-1, le=1)
 
 
 class Macro(_Model):
-    inflation: Decimal
-    house_price_growth: Decimal
-    market_rent_growth: Decimal
-    rent_cap: Decimal
-    build_cost_index: Decimal = Field(gt=0)
+    inflation: Decimal = Rate
+    house_price_growth: Decimal = Rate
+    market_rent_growth: Decimal = Rate
+    rent_cap: Decimal = Rate
+    build_cost_index: Decimal = Field(gt=0, le=10)
 
 
 class MacroOverride(_Model):
-    inflation: Optional[Decimal] = None
-    house_price_growth: Optional[Decimal] = None
-    market_rent_growth: Optional[Decimal] = None
-    rent_cap: Optional[Decimal] = None
-    build_cost_index: Optional[Decimal] = None
+    inflation: Optional[Decimal] = OptionalRate
+    house_price_growth: Optional[Decimal] = OptionalRate
+    market_rent_growth: Optional[Decimal] = OptionalRate
+    rent_cap: Optional[Decimal] = OptionalRate
+    build_cost_index: Optional[Decimal] = Field(None, gt=0, le=10)
 
 
 class Event(_Model):

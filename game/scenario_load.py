@@ -30,6 +30,24 @@ def _construct_decimal(loader, node):
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def _check_nodes(node, path: str, file: str) -> None:
+    """Before anything is built: a key given twice in one mapping (YAML would silently keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key, value in node.value:
+            name = f"{path}.{key.value}" if path else str(key.value)
+            if key.value in seen:
+                raise ScenarioError(file, key.start_mark.line + 1, name,
+                                    "is given twice in the same block (remove one)")
+            seen.add(key.value)
+            _check_nodes(value, name, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            ident = next((v.value for k, v in item.value if k.value == "id" and isinstance(v, yaml.ScalarNode)),
+                         None) if isinstance(item, yaml.MappingNode) else None
+            _check_nodes(item, f"{path}[{ident or i}]", file)
+
+
 def _node_at(node, loc: tuple) -> yaml.Node | None:
     """The YAML node at a pydantic error location, or the deepest one that exists."""
     found = node
@@ -68,6 +86,8 @@ def load_text(text: str, file: str = "<scenario>") -> Scenario:
         loader = _DecimalLoader(text)
         try:  # compose once, keep the nodes for line numbers, construct from them
             root = loader.get_single_node()
+            if root is not None:
+                _check_nodes(root, "", file)
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()

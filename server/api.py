@@ -12,8 +12,8 @@ router = APIRouter(prefix="/api/v1", tags=["api v1"])
 
 
 class CreateRoom(BaseModel):
-    scenario: str = Field("woonstad", description="scenario id, see GET /api/v1/scenarios")
-    tables: int = Field(1, description="tables (corporations) in the room, 1 to 12")
+    scenario: str = Field("woonstad", strict=True, description="scenario id, see GET /api/v1/scenarios")
+    tables: int = Field(1, strict=True, description="tables (corporations) in the room, 1 to 12")
 
 
 class RoomCreated(BaseModel):

@@ -53,18 +53,40 @@ async def validation_handler(request: Request, exc: RequestValidationError) -> J
     if first.get("type") == "json_invalid":
         return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
                           .message(lang_of(request)))
+    lang = lang_of(request)
     where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-    detail = f"{where}: {first.get('msg', '')}" if where else first.get("msg", "")
-    return error_json(422, "invalid_command", Refusal("invalid_command", detail=detail).message(lang_of(request)))
+    said = FIELD_PROBLEMS.get(first.get("type", ""))
+    msg = said[lang == "en"] if said else first.get("msg", "")
+    detail = f"{where}: {msg}" if where else msg
+    return error_json(422, "invalid_command", Refusal("invalid_command", detail=detail).message(lang))
 
 
-async def http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+# pydantic's error types, in the words of the rest of the messages (nl, en)
+FIELD_PROBLEMS = {
+    "int_type": ("moet een heel getal zijn", "must be a whole number"),
+    "int_parsing": ("moet een heel getal zijn", "must be a whole number"),
+    "int_from_float": ("moet een heel getal zijn", "must be a whole number"),
+    "string_type": ("moet tekst zijn", "must be text"),
+    "string_too_long": ("is te lang", "is too long"),
+    "missing": ("ontbreekt", "is missing"),
+    "model_attributes_type": ("moet een JSON-object zijn", "must be a JSON object"),
+    "dict_type": ("moet een JSON-object zijn", "must be a JSON object"),
+}
+
+HTTP_TEXT = {404: ("Deze pagina of dit adres bestaat niet.", "This page or address does not exist."),
+             405: ("Deze methode kan hier niet.", "This method is not allowed here.")}
+
+
+async def http_handler(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 400:  # e.g. a body that is not UTF-8: same answer as malformed JSON
         return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
                           .message(lang_of(request)))
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    text = {404: "Deze pagina of dit adres bestaat niet.", 405: "Deze methode kan hier niet."}
-    return error_json(exc.status_code, code, text.get(exc.status_code, str(exc.detail)))
+    said = HTTP_TEXT.get(exc.status_code)
+    message = said[lang_of(request) == "en"] if said else str(exc.detail)
+    if _wants_html(request):
+        return error_page(request, exc.status_code, message)
+    return error_json(exc.status_code, code, message)
 
 
 async def unexpected_handler(request: Request, exc: Exception) -> JSONResponse:

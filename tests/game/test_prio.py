@@ -538,6 +538,39 @@ def test_the_joint_round_starts_from_a_package_and_stays_within_the_joint_budget
     assert snapshot(replay(g.events)) == snapshot(g.room)
 
 
+def test_a_stale_round_is_refused_in_every_phase_and_parties_are_fixed_once_the_round_opens():
+    """The prioriteitenspel has one round; a command that names another one (a stale or replayed
+    command) is refused in every phase, the joint round included. Who speaks for which party is
+    set in the lobby: after that `assign` is refused, so no party loses its members mid-game."""
+    g = Prio(start=False)
+    assert g.fac("assign", player="p1", stakeholder="bestuur")  # the lobby: fine
+    g.fac("start")
+    mover = g.pid("stadsveld")
+
+    def stale(actor, cmd):
+        for rnd in (0, 2, 99, -5):
+            g.refused(actor, {**cmd, "round": rnd}, "wrong_round")
+
+    stale(("player", mover), {"type": "ballot", "post": "M1", "selected": True})
+    stale(FAC, {"type": "lock"})
+    g.refused(FAC, {"type": "assign", "player": mover, "stakeholder": "bestuur", "round": 1}, "wrong_phase")
+    g.pick(REVEAL_PICKS)
+    g.fac("lock", round=1)
+    stale(FAC, {"type": "reveal"})
+    g.refused(FAC, {"type": "assign", "player": mover, "stakeholder": "bestuur"}, "wrong_phase")
+    g.fac("reveal", round=1)
+    stale(FAC, {"type": "open_joint", "start_from": "mes"})
+    g.fac("open_joint", start_from="mes", round=1)
+    assert g.room.phase == "joint" and g.room.round == 1
+    stale(("player", mover), {"type": "approve", "vote": "object"})
+    stale(FAC, {"type": "joint_select", "post": "P2", "selected": True})
+    stale(FAC, {"type": "close_joint"})
+    g.refused(FAC, {"type": "assign", "player": mover, "stakeholder": "bestuur", "round": 1}, "wrong_phase")
+    assert g.room.prio.assignment[mover] == "stadsveld"
+    assert g.by("stadsveld", "approve", vote="object", round=1)
+    assert g.room.prio.approvals == {"stadsveld": "object"}
+
+
 def test_close_joint_finishes_with_the_agreed_package_and_who_gave_way_most():
     g = revealed()
     ps = g.room.prio

@@ -283,3 +283,30 @@ def test_special_floats_give_a_scenario_error(scenario_text, value):
     t = broken(scenario_text, "  debt: 500000000", f"  debt: {value}")
     e = refusal(t)
     assert e.line == line_of(t, f"debt: {value}") and value in str(e)
+
+
+@pytest.mark.parametrize("old,new,needle,field", [
+    ("  cash: 20000000\n", "  cash: 1e999\n", "  cash: 1e999", "corporation.cash"),
+    ("  cash: 20000000\n", "  cash: 1.0e999\n", "  cash: 1.0e999", "corporation.cash"),
+    ("  debt: 500000000\n", "  debt: 50000000000000000000000\n", "  debt: 5000", "corporation.debt"),
+])
+def test_a_number_too_large_to_be_meant_is_refused_before_it_overflows_a_figure(scenario_text, old, new, needle,
+                                                                               field):
+    t = broken(scenario_text, old, new)
+    check(refusal(t), line_of(t, needle), field, "too large to be meant")
+
+
+def test_a_key_given_twice_is_refused_instead_of_the_last_silently_winning(scenario_text):
+    t = broken(scenario_text, "  debt: 500000000\n", "  debt: 500000000\n  debt: 3\n")
+    check(refusal(t), line_of(t, "  debt: 3"), "corporation.debt", "given twice")
+
+
+@pytest.mark.parametrize("old,new,field,words", [
+    ("icr_min: 1.4", "icr_min: -1", "norms.icr_min", "greater than 0"),
+    ("ltv_max: 0.70", "ltv_max: 70", "norms.ltv_max", "less than or equal to 2"),
+    ("  rent_cap: 0.04\n", "  rent_cap: 4\n", "macro.rent_cap", "less than or equal to 1"),
+])
+def test_norms_and_rates_are_fractions_and_a_percentage_written_as_a_whole_number_is_refused(
+        scenario_text, old, new, field, words):
+    t = broken(scenario_text, old, new)
+    check(refusal(t), line_of(t, new.strip()), field, words)

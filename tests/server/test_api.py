@@ -303,6 +303,14 @@ def test_unknown_room(client, game):
     assert "ZZZZZ" in msg
     r = client.get("/api/v1/nothing-here")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found" and r.json()["error"]["message"]
+    # a browser that opens an address that does not exist gets a page in its language, the API keeps JSON
+    r = client.get("/nothing-here", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Deze pagina of dit adres bestaat niet." in r.text and 'href="/"' in r.text
+    r = client.get("/nothing-here?lang=en", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "This page or address does not exist." in r.text
+    r = client.get("/api/v1/nothing-here", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     r = client.delete(f"/api/v1/rooms/{room.code}", headers=fac)
     assert r.status_code == 405 and r.json()["error"]["message"]
     assert snapshot(room) == before
@@ -567,6 +575,10 @@ def test_bad_room_creation(client):
                                 ({"scenario": "woonstad", "tables": 0}, 422, ("too_many_tables", "invalid_command")),
                                 ({"scenario": "woonstad", "tables": -1}, 422, ("too_many_tables", "invalid_command")),
                                 ({"scenario": "woonstad", "tables": "twee"}, 422, ("invalid_command",)),
+                                ({"scenario": "woonstad", "tables": "2"}, 422, ("invalid_command",)),
+                                ({"scenario": "woonstad", "tables": True}, 422, ("invalid_command",)),
+                                ({"scenario": "woonstad", "tables": 2.5}, 422, ("invalid_command",)),
+                                ({"scenario": 5, "tables": 1}, 422, ("invalid_command",)),
                                 ({"scenario": "atlantis", "tables": 1}, 404, ("unknown_scenario",)),
                                 ({"scenario": "../pyproject", "tables": 1}, 404, ("unknown_scenario",)),
                                 ({"scenario": "", "tables": 1}, 404, ("unknown_scenario",))):
@@ -575,6 +587,11 @@ def test_bad_room_creation(client):
         assert r.json()["error"]["code"] in codes and r.json()["error"]["message"].strip()
     msg = client.post("/api/v1/rooms", json={"scenario": "atlantis"}).json()["error"]["message"]
     assert msg == "Scenario 'atlantis' bestaat niet."
+    # a field of the wrong type is named in the user's language, not in the validator's English
+    r = client.post("/api/v1/rooms", json={"scenario": "woonstad", "tables": "2"})
+    assert r.json()["error"]["message"] == "Ongeldige opdracht: tables: moet een heel getal zijn"
+    r = client.post("/api/v1/rooms?lang=en", json={"scenario": "woonstad", "tables": "2"})
+    assert r.json()["error"]["message"] == "Invalid command: tables: must be a whole number"
 
 
 def test_names(client):
