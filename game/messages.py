@@ -50,6 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_locked": {"nl": "Sluit eerst de ronde voordat je de uitkomst toont.", "en": "Lock the round before revealing it."},
     "not_revealed": {"nl": "Toon eerst de uitkomst van deze ronde.", "en": "Reveal this round's outcome first."},
     "last_round": {"nl": "Dit was de laatste ronde; beëindig het spel.", "en": "This was the last round; end the game."},
+    "last_private_round": {"nl": "Dit scenario heeft hoogstens {rounds} privéronde(s); open nu de gezamenlijke ronde.", "en": "This scenario has at most {rounds} private round(s); open the joint round now."},
+    "joint_open": {"nl": "De gezamenlijke ronde loopt al; een nieuwe privéronde kan alleen daarvóór.", "en": "The joint round is open; another private round can only come before it."},
     "removed": {"nl": "Je bent door de spelleider uit het spel gehaald.", "en": "The facilitator removed you from the game."},
     "weights_frozen": {"nl": "De gewichten liggen vast zodra de ronde open is.", "en": "Weights are frozen once the round has opened."},
     "bad_weight": {"nl": "Een gewicht is een gewoon getal van 0,01 tot 100 (bijvoorbeeld 2 of 1.5).", "en": "A weight is a plain number from 0.01 to 100 (for example 2 or 1.5)."},

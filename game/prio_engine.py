@@ -3,7 +3,10 @@ mode `prioriteiten`. Stakeholders build private packages within their budgets, t
 shows them side by side with joint packages, and the facilitator composes the agreed package
 while stakeholders approve or object.
 
-Stages: lobby -> open (private round) -> locked -> revealed -> joint -> finished.
+Stages: lobby -> open (private round) -> locked -> revealed -> joint -> finished. Up to the
+scenario's `rounds`, the facilitator may play another private round after a reveal, each party
+passing to the next player group (`next_round {rotate}`), so staff feel another party's
+position; the joint round follows the last reveal. Earlier rounds are kept in `history`.
 """
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ from . import aggregate
 from .messages import Refusal
 from .prioriteiten import Horizon
 
-FACILITATOR = {"start", "set_weight", "assign", "lock", "reopen", "reveal", "open_joint", "joint_select",
-               "close_joint", "end", "remove_player"}
+FACILITATOR = {"start", "set_weight", "assign", "lock", "reopen", "reveal", "next_round", "open_joint",
+               "joint_select", "close_joint", "end", "remove_player"}
 PLAYER = {"ballot", "points", "submit", "approve"}
 
 
@@ -43,6 +46,7 @@ class PrioState:
     joint_from: Optional[str] = None
     approvals: dict[str, str] = field(default_factory=dict)    # stakeholder -> approve | object
     results: Optional[dict] = None                              # aggregation at the reveal
+    history: list[dict] = field(default_factory=list)           # earlier private rounds, as revealed
 
     @property
     def config(self):
@@ -80,6 +84,8 @@ def facilitator_command(room, cmd: dict) -> list[dict]:
         return [] if kind == "end" else _refuse("game_finished")
     if kind == "end":
         return [{"type": "game_ended", "round": room.round}]
+    if kind == "next_round":
+        return _next_round(room, cmd)
     _check_round(room, cmd)
     if kind == "remove_player":
         p = room.players.get(str(cmd.get("player", "")))
@@ -224,6 +230,30 @@ def player_command(room, player, cmd: dict) -> list[dict]:
     raise Refusal("unknown_command", type=kind)
 
 
+def _next_round(room, cmd: dict) -> list[dict]:
+    """Another private round after a reveal; with `rotate` (the default) every player group
+    speaks for the next party in the scenario's order, budgets stay with the parties."""
+    ps: PrioState = room.prio
+    rnd = cmd.get("round")
+    if isinstance(rnd, int) and not isinstance(rnd, bool) and rnd < room.round:
+        return []  # a replayed "next" for an earlier round
+    _check_round(room, cmd)
+    if room.stage == "lobby":
+        raise Refusal("wrong_phase", phase="lobby")
+    if room.stage == "joint":
+        raise Refusal("joint_open")
+    if room.stage != "revealed":
+        raise Refusal("not_revealed")
+    if room.round >= room.scenario.rounds:
+        raise Refusal("last_private_round", rounds=room.scenario.rounds)
+    rotate = cmd.get("rotate", True) is not False
+    order = ps.stakeholders
+    assignment = {pid: order[(order.index(sid) + 1) % len(order)] if rotate else sid
+                  for pid, sid in ps.assignment.items()}
+    return [{"type": "private_round_started", "round": room.round + 1, "assignment": assignment,
+             "budgets": dict(ps.budgets), "rotated": rotate}]
+
+
 def _check_round(room, cmd: dict) -> None:
     """A command that names a round must name the current one (a stale or replayed one is refused)."""
     given = cmd.get("round")
@@ -276,6 +306,11 @@ def _assigned(room, e):
 
 def _started(room, e):
     ps = room.prio
+    if ps.results is not None:  # the round before, as it was revealed, for the debrief
+        ps.history.append({"round": room.round, "assignment": dict(ps.assignment), "results": ps.results,
+                           "ballots": {s: {"posts": sorted(b.posts), "points": dict(b.points),
+                                           "timed_out": b.timed_out} for s, b in ps.ballots.items()}})
+        ps.results = None
     ps.assignment = dict(e["assignment"])
     ps.budgets = dict(e["budgets"])
     ps.ballots = {s: Ballot() for s in ps.stakeholders}

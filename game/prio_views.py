@@ -88,6 +88,8 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
     }
     if me:
         view["viewer"].update({"player_id": me.id, "name": me.name, "stakeholder": my_sid, "removed": me.removed})
+        view["viewer"]["earlier_stakeholders"] = [{"round": h["round"], "stakeholder": h["assignment"].get(pid)}
+                                                  for h in ps.history]
         if my_sid and ps.ballots:
             b = ps.ballots[my_sid]
             chosen = b.chosen()
@@ -109,6 +111,8 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
             "common": [p for p, backers in matrix.items() if voters and len(backers) == len(voters)],
             "greedy": _package(ps, r["greedy"], voters), "mes": _package(ps, r["mes"], voters),
         }
+    if ps.history:  # earlier private rounds were revealed: public, with who spoke for whom
+        view["earlier_rounds"] = [_earlier(room, ps, h) for h in ps.history]
     ref = cfg.reference
     if ref is not None and kind in ("facilitator", "screen") and room.stage in REVEALED:
         view["reference"] = {"source": ref.source, "voters": ref.voters, "budget": float(ref.budget),
@@ -123,6 +127,19 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
         if room.stage == "finished":
             view["debrief"] = _debrief(ps, posts, view.get("reveal"))
     return view
+
+
+def _earlier(room, ps: PrioState, h: dict) -> dict:
+    r = h["results"]
+    packages = []
+    for sid in r["voters"]:
+        b = h["ballots"][sid]
+        posts = sorted(set(b["posts"]) | {p for p, n in b["points"].items() if n > 0})
+        members = [room.players[pid].name for pid, s in h["assignment"].items() if s == sid and pid in room.players]
+        packages.append({"stakeholder": sid, "members": members, "posts": posts, "points": dict(b["points"]),
+                         "cost": ps.cost(posts), "timed_out": b["timed_out"]})
+    return {"round": h["round"], "packages": packages, "greedy": r["greedy"]["selected"],
+            "mes": r["mes"]["selected"]}
 
 
 def _shares(ps: PrioState, posts):

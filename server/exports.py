@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from game.rotation import CHAMBERS
+from game.views import jsonable
 
 from .i18n import translate
 from .render import WEB, euro, line_chart, mln, num, pct, stacked_bar_chart
@@ -50,7 +51,6 @@ def _holders(roles: dict[str, list[str]], names: dict[str, str]) -> dict[str, li
 def debrief(room, view: dict, lang: str = "nl") -> dict:
     """Everything the debrief page and the PDF show for a DrieKamerSpel room."""
     from game.debrief import insights as find_insights
-    from game.views import jsonable
 
     _ = translator(lang)
     s = room.scenario
@@ -308,14 +308,15 @@ def driekamer_csv(room, view: dict) -> tuple[list[str], list[list]]:
 
 
 PRIO_COLUMNS = ["code", "scenario", "stakeholder", "stakeholder_name", "kind", "municipality", "members", "weight",
-                "budget", "status", "timed_out", "package", "rule", "posts", "points", "cost", "kept_share",
+                "budget", "status", "round", "timed_out", "package", "rule", "posts", "points", "cost", "kept_share",
                 "satisfaction_share", "gave_way_most"]
 
 
 def prio_csv(room, view: dict) -> tuple[list[str], list[list]]:
     """One row per stakeholder x package: its private package, the two joint packages (greedy by
-    support, equal shares) and the agreed one. kept_share: the part of the stakeholder's own
-    package (by money) in that package; satisfaction_share: its share in the joint package."""
+    support, equal shares) and the agreed one; earlier private rounds first, with who played the
+    party then. kept_share: the part of the stakeholder's own package (by money) in that package;
+    satisfaction_share: its share in the joint package."""
     ps = room.prio
     r, j = view.get("reveal"), view.get("joint")
     joint = []  # (package, rule, posts, shares, consequences)
@@ -329,10 +330,20 @@ def prio_csv(room, view: dict) -> tuple[list[str], list[list]]:
                    if k != "cost"]  # the package's cost has its own column
     header = PRIO_COLUMNS + conseq_keys
     out = []
+    by_id = {st["id"]: st for st in view["stakeholders"]}
+    for er in view.get("earlier_rounds", []):  # revealed before: each party's private package then
+        for pk in er["packages"]:
+            st = by_id[pk["stakeholder"]]
+            points = " ".join(f"{p}:{n}" for p, n in sorted(pk["points"].items()) if n)
+            f = _flatten(jsonable(ps.horizon.consequences(tuple(pk["posts"]))))
+            out.append([room.code, room.scenario.id, st["id"], st["name"], st["kind"], st["municipality"],
+                        " + ".join(pk["members"]), st["weight"], st["budget"], "locked", er["round"], pk["timed_out"],
+                        "private", ps.config.ballot, " ".join(pk["posts"]), points or None, pk["cost"],
+                        1.0 if pk["cost"] else None, None, None] + [f.get(k) for k in conseq_keys])
     for st in view["stakeholders"]:
         sid = st["id"]
         base = [room.code, room.scenario.id, sid, st["name"], st["kind"], st["municipality"], " + ".join(st["members"]),
-                st["weight"], st["budget"], st["status"]]
+                st["weight"], st["budget"], st["status"], room.round]
         mine = own.get(sid)
         if mine is None:  # not revealed, or nobody played this party: what anyone may know
             out.append(base + [st.get("timed_out"), "private"] + [None] * (len(PRIO_COLUMNS) - len(base) - 2)
@@ -370,7 +381,6 @@ def paper(room, table_index: int = 0) -> dict:
     """The current round's menu for one table with its pre-computed effects, frame budgets and
     rent policies (the scenario's opening state before the game has started)."""
     from game.plan import option_cards, rent_policy_cards
-    from game.views import jsonable
 
     s = room.scenario
     t = room.tables[table_index]
@@ -401,7 +411,6 @@ def paper(room, table_index: int = 0) -> dict:
 def prio_paper(room, view: dict) -> dict:
     """The prioriteitenspel on paper: every post with its cost, where it lands and its consequences
     over the horizon against no package; per stakeholder a ballot with its budget."""
-    from game.views import jsonable
 
     ps = room.prio
     base = view["baseline"]

@@ -387,6 +387,19 @@ EN: dict[str, str] = {
     "partij van {name}": "party of {name}", "automatisch bij de start": "automatically at the start",
     "Wie je niet toewijst, krijgt bij de start een partij op volgorde van binnenkomst.":
         "Whoever you do not assign gets a party at the start, in order of arrival.",
+    # --- Prioriteitenspel: more private rounds, parties rotating --------------------------------
+    "ronde {n}": "round {n}", "Ronde {n}": "Round {n}", "Eerdere rondes": "Earlier rounds",
+    "Wie in elke eerdere ronde voor welke partij sprak, en wat die partij toen koos.":
+        "Who spoke for which party in each earlier round, and what that party chose then.",
+    "Gespeeld door": "Played by", "Pakket": "Package",
+    "Gelijke aandelen (MES) koos in die ronde:": "Equal shares (MES) chose in that round:",
+    "In ronde {n} sprak je voor {before}; kijk nu door de ogen van {now}.":
+        "In round {n} you spoke for {before}; now look through the eyes of {now}.",
+    "Je spreekt weer voor dezelfde partij als in ronde {n}.": "You speak for the same party as in round {n} again.",
+    "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
+    "… met dezelfde partijen": "… with the same parties",
+    "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":
+        "Or play another private round first (round {n} of at most {m}). With rotation every player then speaks for the next party in the list, with that party's budget; so everyone feels another position.",
 }
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from game.messages import Refusal
 
+from . import service as service_module
 from .api import base_url, service
 from .errors import lang_of
 
@@ -19,8 +20,7 @@ PARTIALS = {"player": "partials/player_game.html", "facilitator": "partials/cons
 PRIO_PARTIALS = {"player": "partials/prio_player.html", "facilitator": "partials/prio_console.html",
                  "screen": "partials/prio_screen.html"}
 PAGES = {"player": "player.html", "facilitator": "console.html", "screen": "screen.html"}
-INT_FIELDS = ("round", "table", "points", "seconds")
-BOOL_FIELDS = ("selected", "covered", "on")
+INT_FIELDS = ("round",) + service_module.INT_FIELDS  # a form sends text: these become numbers
 
 
 def _html(request: Request, template: str, /, status: int = 200, **ctx) -> HTMLResponse:
@@ -152,7 +152,7 @@ async def act(request: Request, code: str, token: str):
                 cmd[k] = int(v)
             except ValueError:
                 raise Refusal("invalid_command", detail=f"{k} = {v!r}") from None
-        elif k in BOOL_FIELDS:
+        elif k in service_module.BOOL_FIELDS:
             cmd[k] = v in ("1", "true", "on")
         else:
             cmd[k] = v

@@ -224,7 +224,7 @@ class GameService:
 
 
 TEXT_FIELDS = ("frame", "policy", "option", "player", "other", "post", "stakeholder", "vote", "start_from", "reason")
-BOOL_FIELDS = ("selected", "covered", "on")
+BOOL_FIELDS = ("selected", "covered", "on", "rotate")
 INT_FIELDS = ("table", "seconds", "points")
 
 

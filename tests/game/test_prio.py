@@ -73,7 +73,7 @@ def snapshot(room) -> dict:
         "ballots": {s: (sorted(b.posts), dict(b.points), b.submitted, b.receipt, b.timed_out)
                     for s, b in ps.ballots.items()},
         "joint": sorted(ps.joint), "joint_from": ps.joint_from, "approvals": dict(ps.approvals),
-        "results": ps.results,
+        "results": ps.results, "history": ps.history,
     }
 
 
@@ -571,6 +571,68 @@ def test_a_stale_round_is_refused_in_every_phase_and_parties_are_fixed_once_the_
     assert g.room.prio.approvals == {"stadsveld": "object"}
 
 
+def test_another_private_round_rotates_the_parties_and_keeps_the_revealed_one_for_the_debrief():
+    """After a reveal the facilitator may play another private round (up to the scenario's
+    `rounds`): every player group speaks for the next party, so staff feel another position.
+    Budgets stay with the parties; ballots start empty; the round before stays as revealed."""
+    g = Prio(players=4)  # four players for six parties: two parties sit out
+    before = dict(g.room.prio.assignment)
+    assert sorted(before.values()) == ["dijkhoven", "huurders", "lindeloo", "stadsveld"]
+    budgets = dict(g.room.prio.budgets)
+    g.refused(FAC, {"type": "next_round"}, "not_revealed")
+    picks = {"huurders": ["M1", "P5"], "stadsveld": ["M1", "P1"]}
+    g.pick(picks, submit=list(picks))
+    g.fac("lock", round=1)
+    g.refused(FAC, {"type": "next_round"}, "not_revealed")
+    g.fac("reveal")
+    first = g.room.prio.results
+    (e,) = g.fac("next_round", round=1)
+    assert e["type"] == "private_round_started" and e["round"] == 2 and e["rotated"] is True
+    ps = g.room.prio
+    order = STAKEHOLDERS
+    assert ps.assignment == {pid: order[order.index(sid) + 1] for pid, sid in before.items()}
+    assert g.room.stage == "open" and g.room.round == 2 and ps.budgets == budgets and ps.results is None
+    assert all(not b.chosen() and not b.submitted and b.receipt is None for b in ps.ballots.values())
+    assert ps.history == [{"round": 1, "assignment": before, "results": first,
+                           "ballots": {s: {"posts": sorted(picks.get(s, [])), "points": {}, "timed_out":
+                                           s in ("dijkhoven", "lindeloo")} for s in STAKEHOLDERS}}]
+    assert g.fac("next_round", round=1) == []  # a replayed "next" is harmless
+    g.refused(FAC, {"type": "next_round", "round": 2}, "not_revealed")
+    # the player who spoke for the tenants now speaks for Stadsveld, with Stadsveld's budget
+    tenant = next(p for p, s in before.items() if s == "huurders")
+    g.refused(("player", tenant), {"type": "ballot", "post": "M1", "round": 1}, "wrong_round")
+    g.player(tenant, "ballot", post="G6", round=2)
+    v = g.view(("player", tenant))
+    assert v["viewer"]["stakeholder"] == "stadsveld" and v["mine"]["budget"] == budgets["stadsveld"]
+    assert v["mine"]["posts"] == ["G6"]
+    # round 1 is public (it was revealed); round 2's ballots are not, until its reveal
+    other = ("player", next(p for p, s in before.items() if s == "stadsveld"))
+    for viewer in (other, FAC, SCREEN):
+        w = g.view(viewer)
+        assert "reveal" not in w and w.get("mine", {}).get("posts", []) == []
+        (r1,) = w["earlier_rounds"]
+        pk = {p["stakeholder"]: p for p in r1["packages"]}
+        assert pk["huurders"]["posts"] == ["M1", "P5"] and pk["huurders"]["cost"] == g.cost(["M1", "P5"])
+        assert pk["huurders"]["members"] == [g.room.players[tenant].name]
+        assert r1["mes"] == first["mes"]["selected"] and r1["greedy"] == first["greedy"]["selected"]
+        assert "G6" not in json.dumps(w["earlier_rounds"])
+    # round 2 to the reveal, then round 3 without rotation, then no fourth
+    g.player(tenant, "submit", round=2)
+    g.fac("lock")
+    g.fac("reveal")
+    assert g.view(other)["reveal"]["packages"][0]["stakeholder"] == "stadsveld"
+    g.fac("next_round", rotate=False)
+    assert g.room.round == 3 and ps.assignment[tenant] == "stadsveld" and len(ps.history) == 2
+    g.fac("lock")
+    g.fac("reveal")
+    assert g.room.prio.results["voters"] == ["stadsveld", "dijkhoven", "lindeloo", "zorg"]
+    g.refused(FAC, {"type": "next_round"}, "last_private_round")
+    g.fac("open_joint", start_from="mes")
+    g.refused(FAC, {"type": "next_round"}, "joint_open")
+    assert snapshot(replay(g.events)) == snapshot(g.room)
+    assert prio_view(replay(g.events), FAC) == prio_view(g.room, FAC)
+
+
 def test_close_joint_finishes_with_the_agreed_package_and_who_gave_way_most():
     g = revealed()
     ps = g.room.prio
@@ -625,6 +687,7 @@ fac_moves = st.one_of(  # commands that move the round on (or back)
                      {"type": "reopen"}, {"type": "close_joint"}]),
     st.builds(lambda s: {"type": "open_joint", "start_from": s}, st.sampled_from(["greedy", "mes", "empty", "x"])),
     st.builds(lambda p, on: {"type": "joint_select", "post": p, "selected": on}, st.sampled_from(POSTS), st.booleans()),
+    st.builds(lambda r: {"type": "next_round", "rotate": r}, st.booleans()),
 )
 fac_other = st.one_of(
     st.sampled_from([{"type": "start"}, {"type": "submit"}, {"type": "nonsense"}]),

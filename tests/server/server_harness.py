@@ -4,6 +4,8 @@ with a deadline, and a real server in a subprocess (for kill -9 and concurrency)
 Imported by tests/server/conftest.py and the test modules (tests/server is on sys.path)."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -239,3 +241,16 @@ class LiveServer:
 
     def client(self, **kw) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30, trust_env=False, **kw)
+
+
+def read_csv(resp, sep: str) -> tuple[list[str], list[dict]]:
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].startswith("text/csv")
+    assert re.search(r'attachment; filename="driekamer-\w+\.csv"', resp.headers["content-disposition"])
+    assert resp.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
+    text = resp.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    header = rows[0]
+    assert len(set(header)) == len(header), "a column name twice"
+    assert all(len(r) == len(header) for r in rows)
+    return header, [dict(zip(header, r)) for r in rows[1:]]

@@ -29,7 +29,7 @@ from server.app import create_app
 from server.exports import cell
 from server.i18n import EN
 from server.settings import Settings
-from server_harness import bearer, create_room
+from server_harness import bearer, create_room, read_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -183,19 +183,6 @@ def play_round_one_table(room, rnd: int) -> None:
 
 
 # --- CSV -------------------------------------------------------------------------------------------
-
-def read_csv(resp, sep: str) -> tuple[list[str], list[dict]]:
-    assert resp.status_code == 200, resp.text
-    assert resp.headers["content-type"].startswith("text/csv")
-    assert re.search(r'attachment; filename="driekamer-\w+\.csv"', resp.headers["content-disposition"])
-    assert resp.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
-    text = resp.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    header = rows[0]
-    assert len(set(header)) == len(header), "a column name twice"
-    assert all(len(r) == len(header) for r in rows)
-    return header, [dict(zip(header, r)) for r in rows[1:]]
-
 
 def as_number(text: str, sep: str) -> float:
     return float(text.replace(",", ".") if sep == ";" else text)

@@ -24,7 +24,7 @@ with warnings.catch_warnings():
 from server.app import create_app
 from server.pages import render_partial
 from server.settings import Settings
-from server_harness import ROOT, Room, bearer, create_room, html_version, ws_recv, ws_until
+from server_harness import ROOT, Room, bearer, create_room, html_version, read_csv, ws_recv, ws_until
 
 
 def euros(n: int) -> str:
@@ -194,6 +194,60 @@ def test_a_player_without_a_party_can_do_nothing_and_sees_no_package(client):
     assert view["viewer"]["removed"] and view["viewer"]["stakeholder"] is None and "mine" not in view
     refused(room.post({"type": "ballot", "post": "M1"}, a2), 409, "removed",
             "Je bent door de spelleider uit het spel gehaald.")
+
+
+def test_another_private_round_with_rotated_parties_through_the_api_and_the_console(client):
+    """After the reveal the console offers another private round; the parties pass on to the next
+    player group, each phone says whom it spoke for before, and round 1 stays visible as revealed."""
+    room = prio_room(client, players=3)  # huurders, stadsveld, dijkhoven
+    toks = tokens_of(room)
+    a = toks["huurders"][0]
+    room.ok({"type": "ballot", "post": "M1", "selected": True, "round": 1}, a)
+    room.ok({"type": "submit", "round": 1}, a)
+    refused(room.post({"type": "next_round", "round": 1}), 409, "not_revealed",
+            "Toon eerst de uitkomst van deze ronde.")
+    room.fac_cmd("lock")
+    room.fac_cmd("reveal")
+    page = client.get(f"/r/{room.code}/f/{room.fac}").text
+    assert 'id="btn-next-rotate"' in page and "ronde 2 van hoogstens 3" in page
+    before = state(room)
+    refused(room.post({"type": "next_round", "rotate": "ja", "round": 1}), 422, "invalid_command",
+            "Ongeldige opdracht: het veld 'rotate' moet true of false zijn.")
+    refused(room.post({"type": "next_round", "round": 1}, a), 403, "not_facilitator", NOT_FAC)
+    assert state(room) == before
+    # the console's button: an htmx form that sends text
+    r = client.post(f"/r/{room.code}/act/{room.fac}", data={"type": "next_round", "rotate": "1", "round": "1"})
+    assert r.status_code == 200 and 'data-phase="choices"' in r.text
+    view = room.view(a)
+    assert view["room"]["round"] == 2 and view["viewer"]["stakeholder"] == "stadsveld"
+    assert view["viewer"]["earlier_stakeholders"] == [{"round": 1, "stakeholder": "huurders"}]
+    assert view["mine"]["posts"] == [] and view["mine"]["budget"] == room.view()["stakeholders"][1]["budget"]
+    (r1,) = view["earlier_rounds"]
+    assert [(p["stakeholder"], p["posts"]) for p in r1["packages"]] == [
+        ("huurders", ["M1"]), ("stadsveld", []), ("dijkhoven", [])]
+    phone = client.get(f"/r/{room.code}/p/{a}").text
+    assert "In ronde 1 sprak je voor Huurdersvereniging" in phone and "Eigen pakketten · ronde 2" in phone
+    assert room.post({"type": "next_round", "round": 1}).status_code == 200  # a replayed "next": harmless
+    assert room.view()["room"]["round"] == 2
+    refused(room.post({"type": "ballot", "post": "M2", "round": 1}, a), 409, "wrong_round")
+    room.fac_cmd("lock")
+    room.fac_cmd("reveal")
+    screen = client.get(f"/r/{room.code}/screen").text
+    assert 'id="earlier-rounds"' in screen and 'data-round="1"' in screen
+    r = client.post(f"/r/{room.code}/act/{room.fac}", data={"type": "next_round", "rotate": "0", "round": "2"})
+    assert room.view(a)["viewer"]["stakeholder"] == "stadsveld" and room.view()["room"]["round"] == 3
+    room.fac_cmd("lock")
+    room.fac_cmd("reveal")
+    assert 'id="btn-next-rotate"' not in client.get(f"/r/{room.code}/f/{room.fac}").text
+    refused(room.post({"type": "next_round", "round": 3}), 409, "last_private_round",
+            "Dit scenario heeft hoogstens 3 privéronde(s); open nu de gezamenlijke ronde.")
+    # the CSV has every round: round 1 and 2 as they were revealed (with who played), then round 3
+    header, rows = read_csv(client.get(f"/api/v1/rooms/{room.code}/export.csv?token={room.fac}"), ";")
+    private = [(r["round"], r["stakeholder"], r["posts"], r["members"]) for r in rows if r["package"] == "private"
+               and r["posts"]]
+    tenant = room.names[next(pid for pid, t in room.tokens.items() if t == a)]
+    assert private == [("1", "huurders", "M1", tenant)]
+    assert {r["round"] for r in rows} == {"1", "2", "3"}
 
 
 @pytest.fixture
