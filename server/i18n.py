@@ -391,7 +391,7 @@ EN: dict[str, str] = {
     "ronde {n}": "round {n}", "Ronde {n}": "Round {n}", "Eerdere rondes": "Earlier rounds",
     "Wie in elke eerdere ronde voor welke partij sprak, en wat die partij toen koos.":
         "Who spoke for which party in each earlier round, and what that party chose then.",
-    "Gespeeld door": "Played by", "Pakket": "Package",
+    "gespeeld door": "played by", "Pakket": "Package",
     "Gelijke aandelen (MES) koos in die ronde:": "Equal shares (MES) chose in that round:",
     "In ronde {n} sprak je voor {before}; kijk nu door de ogen van {now}.":
         "In round {n} you spoke for {before}; now look through the eyes of {now}.",

@@ -26,7 +26,7 @@ if shutil.which("chromium") is None:
 
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from browser_helpers import TIMEOUT_MS, join_via_ui, mln, open_live, phase  # noqa: E402
+from browser_helpers import TIMEOUT_MS, Api, assert_fits, join_via_ui, mln, open_live, phase  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -306,3 +306,65 @@ def test_prioriteitenspel_session(browser, live_server, errors):
         for ctx in [fac_ctx, screen_ctx, *phone_ctxs.values()]:
             ctx.close()
         http.close()
+
+
+def test_a_second_private_round_with_rotated_parties(browser, live_server, errors):
+    """After the reveal the facilitator starts another private round from the console with the
+    parties rotated: Anna, who spoke for the tenants, now speaks for Stadsveld on her phone, with
+    Stadsveld's budget; after that round's reveal round 1 stays in view as it was revealed."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    api = Api(live_server)
+    contexts = []
+    try:
+        r = api.http.post("/api/v1/rooms", json={"scenario": "regio"})
+        assert r.status_code == 201, r.text
+        room = r.json()
+        code, fac = room["code"], room["facilitator_token"]
+        tokens = {name: api.join(code, name)["token"] for name in ("Anna", "Bas", "Chantal")}
+        api.command(code, fac, type="start")
+        api.command(code, tokens["Anna"], type="ballot", post="M1", selected=True, round=1)
+        api.command(code, tokens["Bas"], type="ballot", post="G6", selected=True, round=1)
+        for t in tokens.values():
+            api.command(code, t, type="submit", round=1)
+        api.command(code, fac, type="lock", round=1)
+        api.command(code, fac, type="reveal", round=1)
+        budgets = {s["id"]: s["budget"] for s in api.view(code, fac)["stakeholders"]}
+
+        contexts += [new_context(browser, DESKTOP), new_context(browser, PHONE, mobile=True)]
+        console = open_live(contexts[0], f"{live_server}/r/{code}/f/{fac}", errors)
+        anna = open_live(contexts[1], f"{live_server}/r/{code}/p/{tokens['Anna']}", errors)
+        phase(anna, "revealed")
+        expect(anna.locator("#my-stakeholder")).to_contain_text("Huurdersvereniging")
+        expect(console.locator("#next-round-help")).to_contain_text("ronde 2 van hoogstens 3")
+        console.click("#btn-next-rotate")
+        phase(console, "choices")
+        phase(anna, "choices")
+        expect(anna.locator("#phase")).to_have_text("Eigen pakketten · ronde 2")
+        expect(anna.locator("#my-stakeholder")).to_contain_text("Gemeente Stadsveld")
+        expect(anna.locator("#rotated")).to_have_text(
+            "In ronde 1 sprak je voor Huurdersvereniging; kijk nu door de ogen van Gemeente Stadsveld.")
+        expect(anna.locator("#budget-remaining")).to_have_text(re.compile(r"nog € "))
+        assert abs(mln(anna.locator("#budget-remaining").inner_text()) - budgets["stadsveld"] / 1e6) < 0.06
+        expect(anna.locator("#posts [data-chosen='1']")).to_have_count(0)  # a new round starts empty
+        anna.click("[data-ballot=P1]")
+        chosen(anna, "P1")
+        anna.click("#submit-button")
+        status(anna, "submitted")
+        shot(anna, "phone-round2")
+        console.on("dialog", lambda d: d.accept())
+        console.click("#btn-lock")
+        phase(console, "locked")
+        console.click("#btn-reveal")
+        phase(anna, "revealed")
+        expect(anna.locator("[data-package=stadsveld]")).to_contain_text("P1")
+        earlier = anna.locator("#earlier-rounds table[data-round='1']")
+        expect(earlier.locator("tr[data-stakeholder=huurders]")).to_contain_text("Anna")
+        expect(earlier.locator("tr[data-stakeholder=huurders]")).to_contain_text("M1")
+        expect(earlier.locator("tr[data-stakeholder=stadsveld]")).to_contain_text("Bas")
+        assert_fits(anna)
+        anna.locator("#earlier-rounds").scroll_into_view_if_needed()
+        anna.screenshot(path=str(SHOTS / "prio-phone-earlier-rounds.png"))
+    finally:
+        for ctx in contexts:
+            ctx.close()
+        api.close()
