@@ -6,7 +6,7 @@ The engine raises `Refusal(code, **params)`; the edge turns it into a 4xx with
 from __future__ import annotations
 
 STATUS = {  # HTTP status per code; anything not listed is 409 (conflict with the game's state)
-    "bad_request": 400, "invalid_command": 422, "unknown_command": 422, "unknown_option": 422,
+    "bad_request": 400, "bad_json": 400, "bad_separator": 422, "invalid_command": 422, "unknown_command": 422, "unknown_option": 422,
     "unknown_frame": 422, "unknown_policy": 422, "unknown_player": 404, "unknown_table": 422,
     "unknown_room": 404, "unknown_scenario": 404, "bad_name": 422, "duplicate_name": 409,
     "not_authenticated": 401, "forbidden": 403, "not_your_role": 403, "not_facilitator": 403,
@@ -17,6 +17,8 @@ STATUS = {  # HTTP status per code; anything not listed is 409 (conflict with th
 
 MESSAGES: dict[str, dict[str, str]] = {
     "bad_request": {"nl": "Het verzoek is niet te lezen: {detail}", "en": "The request cannot be read: {detail}"},
+    "bad_json": {"nl": "Het verzoek is niet te lezen: dit is geen geldige JSON.", "en": "The request cannot be read: this is not valid JSON."},
+    "bad_separator": {"nl": "Scheidingsteken '{sep}' kan niet: kies ';' of ','.", "en": "Separator '{sep}' is not possible: choose ';' or ','."},
     "invalid_command": {"nl": "Ongeldige opdracht: {detail}", "en": "Invalid command: {detail}"},
     "unknown_command": {"nl": "Onbekende opdracht '{type}'.", "en": "Unknown command '{type}'."},
     "unknown_room": {"nl": "Er is geen spel met code {code}.", "en": "There is no game with code {code}."},

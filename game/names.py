@@ -14,6 +14,14 @@ def clean_name(raw: str) -> str:
     return " ".join(kept.split())
 
 
+# Cyrillic and Greek letters that look the same as a Latin one (a subset of Unicode TR39's
+# confusables, the letters a name could be faked with): "Аnna" with a Cyrillic А is "Anna".
+LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕһԁӏԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιρνκυ",
+    "ABESIJKMHOPCTXYaeijopcxyshdlqw" "ABEZHIKMNOPTYXoipvku")
+
+
 def name_key(name: str) -> str:
-    """The key two names are compared by: casefolded and NFKC, so look-alikes collide."""
-    return unicodedata.normalize("NFKC", name).casefold()
+    """The key two names are compared by: NFKC, Latin look-alikes folded, casefolded, so that
+    full-width letters, a Cyrillic 'а' or another case do not make a second 'Anna'."""
+    return unicodedata.normalize("NFKC", name).translate(LOOK_ALIKES).casefold()

@@ -51,12 +51,13 @@ async def validation_handler(request: Request, exc: RequestValidationError) -> J
     errs = exc.errors()
     first = errs[0] if errs else {}
     if first.get("type") == "json_invalid":
-        return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
-                          .message(lang_of(request)))
+        return error_json(400, "bad_request", Refusal("bad_json").message(lang_of(request)))
     lang = lang_of(request)
     where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
     said = FIELD_PROBLEMS.get(first.get("type", ""))
     msg = said[lang == "en"] if said else first.get("msg", "")
+    if not where and first.get("type") == "missing":  # no body at all
+        msg = ("stuur een JSON-object met de velden van de opdracht", "send a JSON object with the command's fields")[lang == "en"]
     detail = f"{where}: {msg}" if where else msg
     return error_json(422, "invalid_command", Refusal("invalid_command", detail=detail).message(lang))
 
@@ -69,6 +70,7 @@ FIELD_PROBLEMS = {
     "string_type": ("moet tekst zijn", "must be text"),
     "string_too_long": ("is te lang", "is too long"),
     "missing": ("ontbreekt", "is missing"),
+    "string_unicode": ("moet gewone tekst zijn (een teken is onleesbaar)", "must be plain text (a character cannot be read)"),
     "model_attributes_type": ("moet een JSON-object zijn", "must be a JSON object"),
     "dict_type": ("moet een JSON-object zijn", "must be a JSON object"),
 }
@@ -79,8 +81,7 @@ HTTP_TEXT = {404: ("Deze pagina of dit adres bestaat niet.", "This page or addre
 
 async def http_handler(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 400:  # e.g. a body that is not UTF-8: same answer as malformed JSON
-        return error_json(400, "bad_request", Refusal("bad_request", detail="geen geldige JSON / not valid JSON")
-                          .message(lang_of(request)))
+        return error_json(400, "bad_request", Refusal("bad_json").message(lang_of(request)))
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     said = HTTP_TEXT.get(exc.status_code)
     message = said[lang_of(request) == "en"] if said else str(exc.detail)

@@ -435,7 +435,7 @@ def join_refused(g: Game, name: str) -> str:
 
 
 @pytest.mark.parametrize("name", ["Anna", "Anna\u200b", "ANNA", "anna", "  Anna ", "\u200bAnna", "Ａｎｎａ",
-                                  "An\u00adna", "Anna\u2060"])
+                                  "An\u00adna", "Anna\u2060", "\u0410nna", "Ann\u0430", "\u0391NN\u0391"])
 def test_duplicate_names(new_game, name):
     g = new_game(players=0, start=False)
     g.join("Anna")
@@ -450,7 +450,9 @@ def test_look_alike_names_c12(new_game):
     assert g.room.players["p2"].name == "Jürgen 🚀"
     assert join_refused(g, "Ju\u0308rgen 🚀") == "duplicate_name"  # the same name, decomposed
     g.join("Jurgen")  # a different name
-    assert [p.name for p in g.room.active_players()] == ["Anna", "Jürgen 🚀", "Jurgen"]
+    assert join_refused(g, "Jurg\u0435n") == "duplicate_name"  # a Cyrillic е
+    g.join("Наталья")  # a Cyrillic name is a name; only a Latin look-alike of another one is refused
+    assert [p.name for p in g.room.active_players()] == ["Anna", "Jürgen 🚀", "Jurgen", "Наталья"]
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\u200b", "\u200b\u200d", "\n\t", "x" * (MAX_NAME + 1)])

@@ -556,6 +556,13 @@ def test_malformed_bodies(client, game):
     refused(client.post(url, content=b'{"type": "lock",', headers=headers), 400, "bad_request")
     refused(client.post(url, content=b"\xff\xfe\x00", headers=headers), 400, "bad_request")
     refused(client.post(url + "?lang=en", content=b"{not json", headers=headers), 400, "bad_request", "en")
+    # the message is in one language, and an empty body says what to send
+    r = client.post(url + "?lang=en", content=b"{not json", headers=headers)
+    assert r.json()["error"]["message"] == "The request cannot be read: this is not valid JSON."
+    assert client.post(url, content=b"{not json", headers=headers).json()["error"]["message"] == \
+        "Het verzoek is niet te lezen: dit is geen geldige JSON."
+    assert client.post(url, content=b"", headers=headers).json()["error"]["message"] == \
+        "Ongeldige opdracht: stuur een JSON-object met de velden van de opdracht"
     for body in (b"[1, 2]", b'"lock"', b"42", b"null", b"true", b""):
         r = client.post(url, content=body, headers=headers)
         refused(r, 422, "invalid_command")

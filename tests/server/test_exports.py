@@ -278,19 +278,25 @@ def test_csv_by_bearer_header(client, game):
 def test_csv_is_for_the_facilitator_only(client, game, who):
     token = {"player": next(iter(game.tokens.values())), "nobody": None, "wrong": "not-a-token"}[who]
     url = f"{game.base}/export.csv" + (f"?token={token}" if token else "")
+    # as export.json: a player is refused (403), no or a wrong token is not signed in (401)
+    status, code = (403, "not_facilitator") if who == "player" else (401, "not_authenticated")
     r = client.get(url)
-    assert r.status_code == 403
+    assert r.status_code == status
     assert r.headers["content-type"].startswith("application/json")
     body = r.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    assert body["error"]["code"] == "not_facilitator" and body["error"]["message"]
+    assert body["error"]["code"] == code and body["error"]["message"]
     r = client.get(f"{game.base}/export.csv", headers=bearer(token) if token else {})
-    assert r.status_code == 403 and r.json()["error"]["code"] == "not_facilitator"
+    assert r.status_code == status and r.json()["error"]["code"] == code
+    assert client.get(url.replace("export.csv", "export.json")).status_code == status
 
 
 def test_csv_bad_separator(client, game):
-    r = client.get(f"{game.base}/export.csv?token={game.fac}&sep=%09")
-    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_command"
+    r = client.get(f"{game.base}/export.csv?token={game.fac}&sep=|")
+    assert r.status_code == 422 and r.json()["error"] == {
+        "code": "bad_separator", "message": "Scheidingsteken '|' kan niet: kies ';' of ','."}
+    r = client.get(f"{game.base}/export.csv?token={game.fac}&sep=%09&lang=en")
+    assert r.status_code == 422 and r.json()["error"]["message"] == "Separator '\t' is not possible: choose ';' or ','."
 
 
 @pytest.mark.parametrize("value, want", [

@@ -117,7 +117,7 @@ def test_bad_commands_in_the_private_round_are_refused_in_dutch_and_change_nothi
 
     url = f"{room.base}/commands"
     refused(client.post(url, content=b'{"type": "ballot", "post": ', headers={**bearer(a), "Content-Type": "application/json"}),
-            400, "bad_request", "Het verzoek is niet te lezen: geen geldige JSON / not valid JSON")
+            400, "bad_request", "Het verzoek is niet te lezen: dit is geen geldige JSON.")
     refused(client.post(url, json=[{"type": "submit"}], headers=bearer(a)), 422, "invalid_command")
     login = "Log in met je speltoken (ontbreekt of klopt niet)."
     refused(client.post(url, json={"type": "submit"}), 401, "not_authenticated", login)
