@@ -157,8 +157,9 @@ def _debrief(ps: PrioState, agreed: list[str], reveal: dict | None) -> list[dict
         kept = lambda posts: _num(Fraction(ps.cost(own & set(posts)), own_cost)) if own_cost else None
         out.append({"stakeholder": sid, "private_cost": own_cost, "kept_greedy": kept(reveal["greedy"]["selected"]),
                     "kept_mes": kept(reveal["mes"]["selected"]), "kept_agreed": kept(agreed)})
-    gave = [d for d in out if d["kept_agreed"] is not None]
-    if gave:
-        worst = min(gave, key=lambda d: d["kept_agreed"])
-        worst["gave_way_most"] = True
+    known = [d for d in out if d["kept_agreed"] is not None]
+    lowest = min((d["kept_agreed"] for d in known), default=1)
+    for d in known:  # ties share the mark; when every package made it whole, nobody gave way
+        if lowest < 1 and d["kept_agreed"] == lowest:
+            d["gave_way_most"] = True
     return out

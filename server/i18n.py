@@ -396,6 +396,8 @@ EN: dict[str, str] = {
     "In ronde {n} sprak je voor {before}; kijk nu door de ogen van {now}.":
         "In round {n} you spoke for {before}; now look through the eyes of {now}.",
     "Je spreekt weer voor dezelfde partij als in ronde {n}.": "You speak for the same party as in round {n} again.",
+    "Niemand hoefde iets in te leveren: elk eigen pakket zit helemaal in het afgesproken pakket.":
+        "Nobody had to give anything up: every party's own package is wholly in the agreed package.",
     "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
     "… met dezelfde partijen": "… with the same parties",
     "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":

@@ -671,6 +671,24 @@ def test_close_joint_finishes_with_the_agreed_package_and_who_gave_way_most():
     assert snapshot(replay(g.events)) == snapshot(g.room)
 
 
+def test_when_every_package_made_it_whole_nobody_gave_way_and_ties_share_the_mark():
+    small = {"huurders": ["M1"], "stadsveld": ["M2"], "dijkhoven": ["G1"]}
+    g = revealed(picks=small)
+    g.fac("open_joint", start_from="empty")
+    for p in ("M1", "M2", "G1"):
+        g.fac("joint_select", post=p)
+    g.fac("close_joint")
+    debrief = g.view(SCREEN)["debrief"]
+    assert [d["kept_agreed"] for d in debrief if d["kept_agreed"] is not None] == [1.0, 1.0, 1.0]
+    assert not any(d.get("gave_way_most") for d in debrief)
+    g = revealed(picks=small)
+    g.fac("open_joint", start_from="empty")
+    g.fac("joint_select", post="M1")
+    g.fac("close_joint")
+    gave = [d["stakeholder"] for d in g.view(SCREEN)["debrief"] if d.get("gave_way_most")]
+    assert gave == ["stadsveld", "dijkhoven"]  # both kept nothing: both gave way most
+
+
 # ---------------------------------------------------------------------------------------------
 # Replay: random command sequences
 
