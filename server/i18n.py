@@ -116,7 +116,7 @@ EN: dict[str, str] = {
     "Schuld": "Debt", "Nieuwe leningen": "New loans", "Aandeel label E-G": "Share label E-G",
     "Gem. huur": "Avg. rent", "Vochtwoningen": "Damp homes", "Leefbaarheid {name}": "Liveability {name}",
     "Jaar": "Year", "Solv.": "Solv.", "Kas": "Cash", "gebruikt": "used", "Verm.groei": "Equity growth",
-    "door": "going ahead", "niet door (top niet gedekt)": "not going ahead (top not covered)",
+    "gaat door": "going ahead", "huurstijging": "rent increase", "niet door (top niet gedekt)": "not going ahead (top not covered)",
     "standaard gezet": "set to default",
     "Resultaten": "Results", "Beslissingen per ronde": "Decisions per round",
     "Nog geen jaren gespeeld.": "No years played yet.",
@@ -398,6 +398,7 @@ EN: dict[str, str] = {
     "Je spreekt weer voor dezelfde partij als in ronde {n}.": "You speak for the same party as in round {n} again.",
     "Niemand hoefde iets in te leveren: elk eigen pakket zit helemaal in het afgesproken pakket.":
         "Nobody had to give anything up: every party's own package is wholly in the agreed package.",
+    "Nog niet iedereen gaf akkoord: {n} van {m}.": "Not everyone has agreed yet: {n} of {m}.",
     "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
     "… met dezelfde partijen": "… with the same parties",
     "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":

@@ -42,13 +42,18 @@ def mln(value) -> str:
 def pct(value, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return f"{float(value) * 100:.{digits}f}".replace(".", ",") + " %"
+    return _minus(f"{float(value) * 100:.{digits}f}".replace(".", ",")) + " %"
 
 
 def num(value, digits: int = 2) -> str:
     if value is None:
         return "–"
-    return f"{float(value):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return _minus(f"{float(value):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", "."))
+
+
+def _minus(text: str) -> str:
+    """The typographic minus, as euro() and mln() write it (a hyphen reads as a dash)."""
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def signed(value, fmt=mln) -> str:

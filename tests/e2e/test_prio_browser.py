@@ -103,7 +103,8 @@ def test_prioriteitenspel_session(browser, live_server, errors):
     phone_ctxs = {name: new_context(browser, PHONE, mobile=True) for name in PLAYERS}
     try:
         console = open_live(fac_ctx, room["console_url"], errors)
-        console.on("dialog", lambda d: d.accept())  # hx-confirm on close_joint
+        asked: list[str] = []
+        console.on("dialog", lambda d: (asked.append(d.message), d.accept()))  # hx-confirm on close_joint
         phase(console, "lobby")
         screen = open_live(screen_ctx, room["screen_url"], errors)
         phase(screen, "lobby")
@@ -292,6 +293,7 @@ def test_prioriteitenspel_session(browser, live_server, errors):
 
         # the facilitator closes the joint round: the debrief on every page
         console.click("#btn-close-joint")
+        assert asked[-1].endswith("Nog niet iedereen gaf akkoord: 1 van 4."), asked  # only Bas agreed
         for page in [console, screen, *phones.values()]:
             phase(page, "finished")
             expect(page.locator("#debrief")).to_contain_text("gaf het meest toe")
@@ -346,8 +348,10 @@ def test_a_second_private_round_with_rotated_parties(browser, live_server, error
         expect(anna.locator("#budget-remaining")).to_have_text(re.compile(r"nog € "))
         assert abs(mln(anna.locator("#budget-remaining").inner_text()) - budgets["stadsveld"] / 1e6) < 0.06
         expect(anna.locator("#posts [data-chosen='1']")).to_have_count(0)  # a new round starts empty
+        expect(anna.locator("[data-ballot=P5]")).to_have_text("Kies")
         anna.click("[data-ballot=P1]")
         chosen(anna, "P1")
+        expect(anna.locator("[data-ballot=P5]")).to_have_text("Past niet")  # € 36,0 mln: no longer fits
         anna.click("#submit-button")
         status(anna, "submitted")
         shot(anna, "phone-round2")
