@@ -194,6 +194,11 @@ def test_one_round_on_three_phones(browser, live_server, api, errors, shots):
             expect(reveal).to_contain_text("ICR")
         phase(screen, "revealed")
         expect(screen.locator("[data-table='0'] [data-ratio=icr]")).to_contain_text(icr)
+        # the big screen says what the table decided: P1 went ahead, P5 did not (top not covered)
+        decided = screen.locator("[data-table='0'] .screen-decisions")
+        expect(decided).to_contain_text("Bevriezing (huurstijging 0,0 %)")
+        expect(decided.locator(".badge.ok")).to_have_text(["P1"])
+        expect(decided.locator(".badge.warn")).to_have_text(["P5"])
         expect(console.locator("[data-table='0'] [data-ratio=icr]")).to_contain_text(icr)
 
         scroll_to(soc.locator("#reveal"))
