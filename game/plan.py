@@ -136,6 +136,7 @@ def option_cards(planner: Planner) -> dict[str, dict]:
             card[k] = None if a is None or b is None else a - b
         card["unprofitable_top"] = r.tops.get(o.id, ZERO)
         card["capex"] = r.figures["capex"]
+        card["proceeds"], card["sale_gain"] = r.figures["proceeds"], r.figures["sale_gain"]  # a sale
         card["one_off_expense"] = o.one_off_expense
         card["liveability"] = {m: r.figures["liveability"][m] - base["liveability"][m]
                                for m in base["liveability"] if r.figures["liveability"][m] != base["liveability"][m]}

@@ -399,6 +399,10 @@ EN: dict[str, str] = {
     "Niemand hoefde iets in te leveren: elk eigen pakket zit helemaal in het afgesproken pakket.":
         "Nobody had to give anything up: every party's own package is wholly in the agreed package.",
     "Nog niet iedereen gaf akkoord: {n} van {m}.": "Not everyone has agreed yet: {n} of {m}.",
+    "Verkoopopbrengst": "Sale proceeds", "boekwinst": "book gain",
+    "De ICR van dit jaar rekent met de rente over de schuld aan het begin van het jaar; nieuwe leningen tellen vanaf volgend jaar mee.":
+        "This year's ICR uses the interest on the debt at the start of the year; new loans count from next year.",
+    "= (rente vanaf volgend jaar)": "= (interest from next year)",
     "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
     "… met dezelfde partijen": "… with the same parties",
     "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":
