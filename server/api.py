@@ -76,8 +76,43 @@ async def room_view(request: Request, code: str, authorization: Optional[str] = 
     return svc.view(room, svc.viewer(room, bearer(authorization)))
 
 
-@router.post("/rooms/{code}/commands")
-async def command(request: Request, code: str, cmd: dict[str, Any] = Body(...),
+COMMANDS_DOC = """One command of the facilitator or a player (who: the bearer token), as a JSON object with a
+`type` and the fields of that type. `round` is optional; when given it must be the current round, so a
+stale or replayed command is refused (409 `wrong_round`). A repeated identical command changes nothing.
+Answers 200 `{version, view}` with the caller's new view, or a 4xx `{"error": {"code", "message"}}`
+in Dutch (`?lang=en` for English) that changed nothing.
+
+- facilitator, both modes: `start`, `lock`, `reopen`, `reveal`, `end`, `remove_player {player}`,
+  `set_timer {seconds}`, `extend_timer {seconds}`, `clear_timer`, `pause`, `resume`, `nudge {player}`
+- facilitator, DrieKamerSpel: `next_round`, `move_player {player, table}`, `swap_seats {player, other}`,
+  `autopilot {player, on}`, `set_rotation {on}`
+- facilitator, prioriteitenspel: `set_weight {stakeholder, weight}`, `assign {player, stakeholder}`,
+  `next_round {rotate}` (another private round after a reveal), `open_joint {start_from: mes|greedy|empty}`,
+  `joint_select {post, selected}`, `close_joint`
+- players, DrieKamerSpel: `choose_frame {frame}`, `choose_rent_policy {policy}`, `select {option, selected}`,
+  `cover {option, covered}`, `confirm`
+- players, prioriteitenspel: `ballot {post, selected}` or `points {post, points}`, `submit`,
+  `approve {vote: approve|object}`
+
+`selected`, `covered`, `on` and `rotate` are JSON booleans (true when left out); `seconds`, `points`,
+`table` and `round` whole numbers."""
+
+COMMAND_EXAMPLES = {
+    "frame": {"summary": "Vermogenskamer: the year's frame", "value": {"type": "choose_frame", "frame": "balanced",
+                                                                       "round": 1}},
+    "select": {"summary": "Vastgoedkamer: select a project", "value": {"type": "select", "option": "P1",
+                                                                       "selected": True, "round": 1}},
+    "cover": {"summary": "Maatschappelijke Kamer: cover its top", "value": {"type": "cover", "option": "P1",
+                                                                            "covered": True, "round": 1}},
+    "lock": {"summary": "Facilitator: lock the round", "value": {"type": "lock", "round": 1}},
+    "ballot": {"summary": "Prioriteitenspel: a post in the package", "value": {"type": "ballot", "post": "M1",
+                                                                               "selected": True, "round": 1}},
+}
+
+
+@router.post("/rooms/{code}/commands", summary="Send a command", description=COMMANDS_DOC)
+async def command(request: Request, code: str,
+                  cmd: dict[str, Any] = Body(..., openapi_examples=COMMAND_EXAMPLES),
                   authorization: Optional[str] = Header(None)) -> dict:
     svc = service(request)
     room, viewer = await svc.command(code, bearer(authorization), cmd)

@@ -20,7 +20,7 @@ from . import exports
 from .api import bearer, service
 from .errors import lang_of
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()  # the pages stay out of the OpenAPI schema; export.csv is part of the API v1
 
 SCREEN = ("screen", None)
 
@@ -66,20 +66,21 @@ async def _debrief_html(request: Request, code: str, pdf: bool, token: Optional[
     return room, html
 
 
-@router.get("/r/{code}/debrief", response_class=HTMLResponse)
+@router.get("/r/{code}/debrief", response_class=HTMLResponse, include_in_schema=False)
 async def debrief_page(request: Request, code: str, token: Optional[str] = None):
     """The debrief: trajectories, decisions per role per round, tables side by side, insights."""
     _, html = await _debrief_html(request, code, pdf=False, token=token)
     return _page(request, html)
 
 
-@router.get("/r/{code}/debrief.pdf")
+@router.get("/r/{code}/debrief.pdf", include_in_schema=False)
 async def debrief_pdf(request: Request, code: str):
     room, html = await _debrief_html(request, code, pdf=True)
     return await _pdf(html, f"driekamer-{room.code}-nabespreking.pdf")
 
 
-@router.get("/api/v1/rooms/{code}/export.csv")
+@router.get("/api/v1/rooms/{code}/export.csv", tags=["api v1"],
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def export_csv(request: Request, code: str, token: Optional[str] = None, sep: str = ";",
                      authorization: Optional[str] = Header(None)):
     """One row per table per year (DrieKamerSpel) or per stakeholder x package (prioriteitenspel).
@@ -121,11 +122,11 @@ async def _paper(request: Request, code: str, kind: str, table: int, fmt: str):
     return _page(request, html)
 
 
-@router.get("/r/{code}/print/cards")
+@router.get("/r/{code}/print/cards", include_in_schema=False)
 async def print_cards(request: Request, code: str, table: int = 0, fmt: str = Query("html", alias="format")):
     return await _paper(request, code, "cards", table, fmt)
 
 
-@router.get("/r/{code}/print/ballot")
+@router.get("/r/{code}/print/ballot", include_in_schema=False)
 async def print_ballot(request: Request, code: str, table: int = 0, fmt: str = Query("html", alias="format")):
     return await _paper(request, code, "ballot", table, fmt)

@@ -8,6 +8,7 @@ import json
 import re
 from decimal import Decimal
 from fractions import Fraction
+import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ from game.aggregate import (
 )
 from game.pabulib import load_pb, to_aggregate_input
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "pabulib"
+# the real Pabulib files with reference outcomes: the team's shared folder beside the checkout, or $PABULIB_DIR
+SHARED = Path(os.environ.get("PABULIB_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "pabulib")
 EXPECTED = SHARED / "expected_outcomes.json"
 
 # expected_outcomes.json key -> our rule; "seq_phragmen" is not one of ours.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from game.pabulib import (
     write_pb,
 )
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "pabulib"
+# the real Pabulib files with reference outcomes: the team's shared folder beside the checkout, or $PABULIB_DIR
+SHARED = Path(os.environ.get("PABULIB_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "pabulib")
 PB_FILES = sorted(SHARED.glob("*.pb")) if SHARED.is_dir() else []
 
 SMALL = (

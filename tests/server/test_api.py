@@ -77,6 +77,12 @@ def test_scenarios_and_openapi(client):
     assert "get" in paths["/api/v1/rooms/{code}"]
     assert "post" in paths["/api/v1/rooms/{code}/commands"]
     assert "get" in paths["/api/v1/rooms/{code}/export.json"]
+    assert "text/csv" in paths["/api/v1/rooms/{code}/export.csv"]["get"]["responses"]["200"]["content"]
+    commands = paths["/api/v1/rooms/{code}/commands"]["post"]
+    for kind in ("choose_frame", "cover", "next_round {rotate}", "open_joint", "approve"):
+        assert kind in commands["description"], kind
+    assert "frame" in commands["requestBody"]["content"]["application/json"]["examples"]
+    assert not any(p.startswith("/r/") for p in paths)  # the pages stay out of the API's schema
 
 
 def test_create_room_and_join(client):
