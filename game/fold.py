@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import prio_engine, workshop
+from . import prio_engine, prio_fold, workshop
 from .finance import initial_state, opening_figures
 from .plan import Package
 from .room import Player, Room, Table
@@ -31,8 +31,8 @@ def apply(room: Optional[Room], e: dict) -> Room:
         room.successor = e["next"]
     elif kind in workshop.FOLD:
         workshop.FOLD[kind](room, e)
-    elif room.prio is not None and kind in prio_engine.FOLD:
-        prio_engine.FOLD[kind](room, e)
+    elif room.prio is not None and kind in prio_fold.FOLD:
+        prio_fold.FOLD[kind](room, e)
     else:
         _FOLD[kind](room, e)
     room.version += 1

@@ -143,7 +143,7 @@ def _earlier(room, ps: PrioState, h: dict) -> dict:
 
 
 def _shares(ps: PrioState, posts):
-    from .prio_engine import shares
+    from .prio_fold import shares
     voters = ps.results["voters"] if ps.results else []
     return shares(ps, posts, voters)
 

@@ -116,7 +116,7 @@ EN: dict[str, str] = {
     "Schuld": "Debt", "Nieuwe leningen": "New loans", "Aandeel label E-G": "Share label E-G",
     "Gem. huur": "Avg. rent", "Vochtwoningen": "Damp homes", "Leefbaarheid {name}": "Liveability {name}",
     "Jaar": "Year", "Solv.": "Solv.", "Kas": "Cash", "gebruikt": "used", "Verm.groei": "Equity growth",
-    "gaat door": "going ahead", "huurstijging": "rent increase", "niet door (top niet gedekt)": "not going ahead (top not covered)",
+    "huurstijging": "rent increase", "niet door (top niet gedekt)": "not going ahead (top not covered)",
     "standaard gezet": "set to default",
     "Resultaten": "Results", "Beslissingen per ronde": "Decisions per round",
     "Nog geen jaren gespeeld.": "No years played yet.",
