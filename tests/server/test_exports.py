@@ -7,9 +7,7 @@ look-alike name is refused, "Jürgen 🚀" survives the CSV for a Dutch Excel (U
 """
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 import re
 import shutil
