@@ -83,6 +83,13 @@ def role_name(role: str, lang: str = "nl") -> str:
     return ROLE_NAMES.get(role, {}).get(lang, role)
 
 
+# A phase as a message names it (the view's `phase` ids are code, not words for a facilitator)
+PHASE_NAMES = {"lobby": ("lobby", "lobby"), "frame": ("kader kiezen", "choosing the frame"),
+               "choices": ("keuzes maken", "making choices"), "locked": ("ronde gesloten", "round locked"),
+               "revealed": ("uitkomst", "outcome"), "joint": ("gezamenlijk pakket", "joint package"),
+               "finished": ("afgelopen", "finished")}
+
+
 class Refusal(Exception):
     """A command the game refuses, with a reason for a person. Nothing was changed."""
 
@@ -104,6 +111,8 @@ class Refusal(Exception):
         template = texts.get(lang) or texts["nl"]
         # a value is echoed, never a whole huge input
         params = {k: (str(v)[:60] + "…" if len(str(v)) > 60 else v) for k, v in self.params.items()}
+        if params.get("phase") in PHASE_NAMES:
+            params["phase"] = PHASE_NAMES[params["phase"]][lang == "en"]
         try:
             return template.format(**params)
         except (KeyError, IndexError):

@@ -110,3 +110,10 @@ def test_money_in_refusals_is_formatted_in_euros(scenario_text):
     assert r.code == "over_social_budget"
     assert r.params["budget"] == "62.430.152"
     assert "€ 62.430.152" in r.message("nl") and "€ 62.430.152" in r.message("en")
+
+
+def test_a_phase_is_named_in_words_not_as_its_code():
+    r = Refusal("wrong_phase", phase="revealed")
+    assert r.message("nl") == "Dat kan nu niet: het spel is in de fase 'uitkomst'."
+    assert r.message("en") == "That is not possible now: the game is in phase 'outcome'."
+    assert "'joint'" not in Refusal("wrong_phase", phase="joint").message("nl")

@@ -92,7 +92,7 @@ def test_bad_commands_in_the_private_round_are_refused_in_dutch_and_change_nothi
          "Deze opdracht hoort bij ronde 2, maar het spel is in ronde 1."),
         ({"type": "ballot", "post": "M1", "round": "1"}, 422, "invalid_command",
          "Ongeldige opdracht: het veld 'round' moet een geheel getal zijn."),
-        ({"type": "approve", "vote": "approve"}, 409, "wrong_phase", "Dat kan nu niet: het spel is in de fase 'choices'."),
+        ({"type": "approve", "vote": "approve"}, 409, "wrong_phase", "Dat kan nu niet: het spel is in de fase 'keuzes maken'."),
         ({"type": "frobnicate"}, 422, "unknown_command", "Onbekende opdracht 'frobnicate'."),
         ({"post": "M1"}, 422, "invalid_command", "Ongeldige opdracht: het veld 'type' ontbreekt."),
     ] + [({"type": t, **kw}, 403, "not_facilitator", NOT_FAC) for t, kw in [
@@ -110,7 +110,7 @@ def test_bad_commands_in_the_private_round_are_refused_in_dutch_and_change_nothi
         ({"type": "set_weight", "stakeholder": "huurders", "weight": 2}, 409, "weights_frozen",
          "De gewichten liggen vast zodra de ronde open is."),
         ({"type": "assign", "player": pid, "stakeholder": "zorg"}, 409, "wrong_phase",
-         "Dat kan nu niet: het spel is in de fase 'choices'."),
+         "Dat kan nu niet: het spel is in de fase 'keuzes maken'."),
     ]
     for cmd, status, code, message in fac_cases:
         refused(room.post(cmd), status, code, message)
