@@ -168,7 +168,7 @@ def _facilitator(room: Room, cmd: dict) -> list[dict]:
             raise Refusal("not_locked")
         return [{"type": "round_revealed", "round": room.round}]
     if kind == "next_round":
-        if rnd is not None and rnd < room.round:
+        if isinstance(rnd, int) and 1 <= rnd < room.round:
             return []  # a replayed "next" for an earlier round
         _check_round(room, cmd)
         if room.stage != "revealed":

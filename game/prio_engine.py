@@ -28,7 +28,8 @@ class Ballot:
     points: dict[str, int] = field(default_factory=dict)  # cumulative: points per post
     submitted: bool = False
     receipt: Optional[str] = None                         # "S-<version>" of the last submit
-    timed_out: bool = False                               # not submitted at the lock: last draft kept
+    unsubmitted: bool = False                             # not submitted at the lock: the last draft counts
+    timed_out: bool = False                               # ... and the lock was the clock's (C6)
 
     def chosen(self) -> list[str]:
         return sorted(self.posts | {p for p, n in self.points.items() if n > 0})
@@ -80,7 +81,7 @@ def facilitator_command(room, cmd: dict) -> list[dict]:
     ps: PrioState = room.prio
     kind = cmd["type"]
     if room.stage == "finished":
-        return [] if kind == "end" else _refuse("game_finished")
+        return [] if kind in ("end", "close_joint") else _refuse("game_finished")  # a double click: harmless
     if kind == "end":
         return [{"type": "game_ended", "round": room.round}]
     if kind == "next_round":
@@ -234,7 +235,7 @@ def _next_round(room, cmd: dict) -> list[dict]:
     speaks for the next party in the scenario's order, budgets stay with the parties."""
     ps: PrioState = room.prio
     rnd = cmd.get("round")
-    if isinstance(rnd, int) and not isinstance(rnd, bool) and rnd < room.round:
+    if isinstance(rnd, int) and not isinstance(rnd, bool) and 1 <= rnd < room.round:
         return []  # a replayed "next" for an earlier round
     _check_round(room, cmd)
     if room.stage == "lobby":
@@ -248,7 +249,7 @@ def _next_round(room, cmd: dict) -> list[dict]:
     rotate = cmd.get("rotate", True) is not False
     order = ps.stakeholders
     assignment = {pid: order[(order.index(sid) + 1) % len(order)] if rotate else sid
-                  for pid, sid in ps.assignment.items()}
+                  for pid, sid in ps.assignment.items() if not room.players[pid].removed}
     return [{"type": "private_round_started", "round": room.round + 1, "assignment": assignment,
              "budgets": dict(ps.budgets), "rotated": rotate}]
 

@@ -20,9 +20,10 @@ def _assigned(room, e):
 def _started(room, e):
     ps = room.prio
     if ps.results is not None:  # the round before, as it was revealed, for the debrief
-        ps.history.append({"round": room.round, "assignment": dict(ps.assignment), "results": ps.results,
+        ps.history.append({"round": room.round, "assignment": ps.results["assignment"], "results": ps.results,
                            "ballots": {s: {"posts": sorted(b.posts), "points": dict(b.points),
-                                           "timed_out": b.timed_out} for s, b in ps.ballots.items()}})
+                                           "unsubmitted": b.unsubmitted, "timed_out": b.timed_out}
+                                       for s, b in ps.ballots.items()}})
         ps.results = None
     ps.assignment = dict(e["assignment"])
     ps.budgets = dict(e["budgets"])
@@ -40,7 +41,7 @@ def _ballot(room, e):
         b.points[e["post"]] = e["points"]
         if e["points"] == 0:
             b.points.pop(e["post"])
-    b.submitted = False
+    b.submitted, b.receipt = False, None  # a draft again: the old receipt no longer holds
 
 
 def _submitted(room, e):
@@ -53,15 +54,16 @@ def _locked(room, e):
     room.deadline, room.paused, room.paused_remaining = None, False, None
     for s in e.get("unsubmitted", []):
         b = room.prio.ballots[s]
-        b.timed_out = True  # not submitted at the lock: the last draft counts, marked
-        if s in e.get("timed_out", []) and e.get("policy") in ("abstain", "default"):
+        b.unsubmitted = True  # not submitted at the lock: the last draft counts, marked
+        b.timed_out = s in e.get("timed_out", [])  # the clock locked the round (C6)
+        if b.timed_out and e.get("policy") in ("abstain", "default"):
             b.posts, b.points = set(), {}  # abstain: the unsubmitted draft is not counted
 
 
 def _reopened(room, e):
     room.stage = "open"
     for b in room.prio.ballots.values():
-        b.timed_out = False
+        b.unsubmitted = b.timed_out = False
 
 
 def _revealed(room, e):
@@ -105,7 +107,9 @@ def aggregate_room(room) -> dict:
         scores = dict(b.points) if cumulative else {p: 1 for p in b.posts}
         ballots.append(aggregate.Ballot(s, scores, ps.weights[s]))
     budget = ps.joint_budget
-    out = {"voters": voters, "budget": budget}
+    # who spoke for whom in this round, as revealed (a late joiner or a removal after it changes nothing)
+    played = {pid: sid for pid, sid in ps.assignment.items() if pid in room.players and not room.players[pid].removed}
+    out = {"voters": voters, "budget": budget, "assignment": played}
     if not any(b.scores for b in ballots):
         empty = {"selected": [], "total_cost": 0, "payments": {}, "shares": {}}
         return {**out, "greedy": empty, "mes": {**empty, "rule": ps.config.joint_rule}}

@@ -66,7 +66,7 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
         b = ps.ballots.get(st.id)
         if b is not None and (kind == "facilitator" or st.id == my_sid):
             entry["receipt"] = b.receipt
-            entry["timed_out"] = b.timed_out
+            entry["unsubmitted"], entry["timed_out"] = b.unsubmitted, b.timed_out
         stakeholders.append(entry)
 
     view = {
@@ -74,7 +74,7 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
                  "version": room.version, "year": s.start_year, "series": room.series},
         "scenario": {"id": s.id, "name": s.name, "description": s.description, "mode": s.mode,
                      "horizon": cfg.horizon, "ballot": cfg.ballot, "points": cfg.points,
-                     "joint_rule": cfg.joint_rule, "joint_budget": ps.joint_budget,
+                     "joint_rule": cfg.joint_rule, "timeout_policy": s.timeout_policy, "joint_budget": ps.joint_budget,
                      "budget_factor": _num(Fraction(cfg.budget_factor)), "start_year": s.start_year,
                      "municipalities": [{"id": m.id, "name": m.name, "units": m.units, "need": float(m.need)}
                                         for m in s.municipalities]},
@@ -97,13 +97,15 @@ def prio_view(room, viewer: tuple, connected: Iterable[str] = ()) -> dict:
             view["mine"] = {"stakeholder": my_sid, "budget": ps.budgets[my_sid], "posts": sorted(b.posts),
                             "points": dict(b.points), "points_used": sum(b.points.values()),
                             "cost": cost, "remaining": ps.budgets[my_sid] - cost,
-                            "submitted": b.submitted, "receipt": b.receipt, "timed_out": b.timed_out,
+                            "submitted": b.submitted, "receipt": b.receipt,
+                            "unsubmitted": b.unsubmitted, "timed_out": b.timed_out,
                             "status": _status(room, ps, my_sid), "consequences": _consequences(ps, chosen)}
     if room.stage in REVEALED and ps.results:
         r = ps.results
         voters = r["voters"]
         packages = [{"stakeholder": sid, "posts": ps.ballots[sid].chosen(), "points": dict(ps.ballots[sid].points),
-                     "cost": ps.cost(ps.ballots[sid].chosen()), "timed_out": ps.ballots[sid].timed_out,
+                     "cost": ps.cost(ps.ballots[sid].chosen()), "unsubmitted": ps.ballots[sid].unsubmitted,
+                     "timed_out": ps.ballots[sid].timed_out,
                      "consequences": _consequences(ps, ps.ballots[sid].chosen())} for sid in voters]
         matrix = {p.id: [sid for sid in voters if p.id in ps.ballots[sid].chosen()] for p in ps.horizon.posts}
         view["reveal"] = {
@@ -137,7 +139,8 @@ def _earlier(room, ps: PrioState, h: dict) -> dict:
         posts = sorted(set(b["posts"]) | {p for p, n in b["points"].items() if n > 0})
         members = [room.players[pid].name for pid, s in h["assignment"].items() if s == sid and pid in room.players]
         packages.append({"stakeholder": sid, "members": members, "posts": posts, "points": dict(b["points"]),
-                         "cost": ps.cost(posts), "timed_out": b["timed_out"]})
+                         "cost": ps.cost(posts), "unsubmitted": b["unsubmitted"],
+                         "timed_out": b["timed_out"]})
     return {"round": h["round"], "packages": packages, "greedy": r["greedy"]["selected"],
             "mes": r["mes"]["selected"]}
 

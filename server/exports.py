@@ -308,7 +308,7 @@ def driekamer_csv(room, view: dict) -> tuple[list[str], list[list]]:
 
 
 PRIO_COLUMNS = ["code", "scenario", "stakeholder", "stakeholder_name", "kind", "municipality", "members", "weight",
-                "budget", "status", "round", "timed_out", "package", "rule", "posts", "points", "cost", "kept_share",
+                "budget", "status", "round", "unsubmitted", "timed_out", "package", "rule", "posts", "points", "cost", "kept_share",
                 "satisfaction_share", "gave_way_most"]
 
 
@@ -337,7 +337,7 @@ def prio_csv(room, view: dict) -> tuple[list[str], list[list]]:
             points = " ".join(f"{p}:{n}" for p, n in sorted(pk["points"].items()) if n)
             f = _flatten(jsonable(ps.horizon.consequences(tuple(pk["posts"]))))
             out.append([room.code, room.scenario.id, st["id"], st["name"], st["kind"], st["municipality"],
-                        " + ".join(pk["members"]), st["weight"], st["budget"], "locked", er["round"], pk["timed_out"],
+                        " + ".join(pk["members"]), st["weight"], st["budget"], "locked", er["round"], pk["unsubmitted"], pk["timed_out"],
                         "private", ps.config.ballot, " ".join(pk["posts"]), points or None, pk["cost"],
                         1.0 if pk["cost"] else None, None, None] + [f.get(k) for k in conseq_keys])
     for st in view["stakeholders"]:
@@ -346,7 +346,8 @@ def prio_csv(room, view: dict) -> tuple[list[str], list[list]]:
                 st["weight"], st["budget"], st["status"], room.round]
         mine = own.get(sid)
         if mine is None:  # not revealed, or nobody played this party: what anyone may know
-            out.append(base + [st.get("timed_out"), "private"] + [None] * (len(PRIO_COLUMNS) - len(base) - 2)
+            out.append(base + [st.get("unsubmitted"), st.get("timed_out"), "private"]
+                       + [None] * (len(PRIO_COLUMNS) - len(base) - 3)
                        + [None] * len(conseq_keys))
             continue
         posts = set(mine["posts"])
@@ -356,7 +357,7 @@ def prio_csv(room, view: dict) -> tuple[list[str], list[list]]:
         for name, rule, selected, shares, conseq in rows:
             kept = float(Fraction(ps.cost(posts & set(selected)), cost)) if cost else None
             f = _flatten(conseq)
-            out.append(base + [mine["timed_out"], name, rule, " ".join(selected), points if name == "private" else None,
+            out.append(base + [mine["unsubmitted"], mine["timed_out"], name, rule, " ".join(selected), points if name == "private" else None,
                                ps.cost(selected), kept, (shares or {}).get(sid) if shares else None, sid in gave]
                        + [f.get(k) for k in conseq_keys])
     return header, out

@@ -403,6 +403,9 @@ EN: dict[str, str] = {
     "De ICR van dit jaar rekent met de rente over de schuld aan het begin van het jaar; nieuwe leningen tellen vanaf volgend jaar mee.":
         "This year's ICR uses the interest on the debt at the start of the year; new loans count from next year.",
     "= (rente vanaf volgend jaar)": "= (interest from next year)",
+    "klok verlopen: laatste concept telt": "clock ran out: the last draft counts",
+    "klok verlopen: niet ingediend, telt niet mee": "clock ran out: not submitted, does not count",
+    "De klok liep af voordat je indiende: je concept telt niet mee.": "The clock ran out before you submitted: your draft does not count.",
     "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
     "… met dezelfde partijen": "… with the same parties",
     "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":

@@ -79,7 +79,7 @@ def check(view: dict, bots: list[PrioBot], fac: PrioFacilitator) -> list[str]:
             problems.append(f"{sid}: {sum(pkg['points'].values())} points, the cap is {cap}")
         if pkg["cost"] > st[sid]["budget"]:  # a cumulative bot too keeps to its budget
             problems.append(f"{sid}: package costs {pkg['cost']}, over its budget {st[sid]['budget']}")
-        if pkg.get("timed_out"):
+        if pkg.get("unsubmitted"):
             problems.append(f"{sid}: its package was not submitted at the lock")
         for b in bots:
             if b.sid == sid and b.package is not None and b.package != sorted(posts):

@@ -70,7 +70,7 @@ def snapshot(room) -> dict:
         "stage": room.stage, "round": room.round, "version": room.version, "phase": room.phase,
         "players": {pid: (p.name, p.seat, p.removed) for pid, p in room.players.items()},
         "weights": dict(ps.weights), "budgets": dict(ps.budgets), "assignment": dict(ps.assignment),
-        "ballots": {s: (sorted(b.posts), dict(b.points), b.submitted, b.receipt, b.timed_out)
+        "ballots": {s: (sorted(b.posts), dict(b.points), b.submitted, b.receipt, b.unsubmitted, b.timed_out)
                     for s, b in ps.ballots.items()},
         "joint": sorted(ps.joint), "joint_from": ps.joint_from, "approvals": dict(ps.approvals),
         "results": ps.results, "history": ps.history,
@@ -316,7 +316,7 @@ def test_repeats_are_harmless_submit_gives_a_receipt_and_a_change_makes_a_draft_
     assert g.room.prio.ballots["huurders"].receipt == b.receipt
     assert g.by("huurders", "ballot", post="G1")      # a change after submit ...
     b = g.room.prio.ballots["huurders"]
-    assert not b.submitted                            # ... is a draft again
+    assert not b.submitted and b.receipt is None      # ... is a draft again, without the old receipt
     assert g.view(("player", me))["mine"]["status"] == "draft"
     assert {s["id"]: s["status"] for s in g.view()["stakeholders"]}["huurders"] == "draft"
     (e,) = g.by("huurders", "submit")
@@ -353,17 +353,21 @@ def test_the_lock_marks_unsubmitted_stakeholders_and_keeps_their_last_draft():
         (e,) = g.fac("lock", **({"reason": reason} if reason else {}))
         assert e["unsubmitted"] == ["stadsveld", "dijkhoven", "lindeloo", "zorg", "bestuur"]
         ballots = g.room.prio.ballots
-        assert not ballots["huurders"].timed_out and ballots["stadsveld"].timed_out
+        by_clock = reason == "timer"  # timed_out only when the clock locked the round (C6)
+        assert not ballots["huurders"].unsubmitted and ballots["stadsveld"].unsubmitted
+        assert ballots["stadsveld"].timed_out == by_clock and not ballots["huurders"].timed_out
         assert ballots["stadsveld"].posts == {"G1", "M2"}   # the last draft is kept
         assert ballots["huurders"].posts == {"M1"}
         fac = {s["id"]: s for s in g.view()["stakeholders"]}
-        assert fac["stadsveld"]["timed_out"] and not fac["huurders"]["timed_out"]
+        assert fac["stadsveld"]["unsubmitted"] and not fac["huurders"]["unsubmitted"]
+        assert fac["stadsveld"]["timed_out"] == by_clock
         assert all(s["status"] == "locked" for s in fac.values())
         mine = g.view(("player", g.pid("stadsveld")))["mine"]
-        assert mine["timed_out"] and mine["posts"] == ["G1", "M2"]
+        assert mine["unsubmitted"] and mine["timed_out"] == by_clock and mine["posts"] == ["G1", "M2"]
         g.fac("reveal")
         pk = {p["stakeholder"]: p for p in g.view()["reveal"]["packages"]}
-        assert pk["stadsveld"]["posts"] == ["G1", "M2"] and pk["stadsveld"]["timed_out"]
+        assert pk["stadsveld"]["posts"] == ["G1", "M2"] and pk["stadsveld"]["unsubmitted"]
+        assert pk["stadsveld"]["timed_out"] == by_clock
         assert snapshot(replay(g.events)) == snapshot(g.room)
 
 
@@ -380,13 +384,14 @@ def test_abstain_policy_drops_the_unsubmitted_draft_on_a_timer_lock():
     g.fac("reveal")
     pk = {p["stakeholder"]: p for p in g.view()["reveal"]["packages"]}
     assert pk["stadsveld"]["posts"] == [] and pk["huurders"]["posts"] == ["M1"]
-    # a lock by hand (not the clock) keeps the draft, marked
+    # a lock by hand (not the clock) keeps the draft, marked unsubmitted but not timed_out
     h = Prio(variant(abstain=True))
     h.pick({"stadsveld": ["G1"]})
     h.fac("lock")
-    assert h.room.prio.ballots["stadsveld"].posts == {"G1"} and h.room.prio.ballots["stadsveld"].timed_out
+    b = h.room.prio.ballots["stadsveld"]
+    assert b.posts == {"G1"} and b.unsubmitted and not b.timed_out
     h.fac("reopen")
-    assert not h.room.prio.ballots["stadsveld"].timed_out and h.room.stage == "open"
+    assert not b.unsubmitted and not b.timed_out and h.room.stage == "open"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,9 +599,12 @@ def test_another_private_round_rotates_the_parties_and_keeps_the_revealed_one_fo
     assert g.room.stage == "open" and g.room.round == 2 and ps.budgets == budgets and ps.results is None
     assert all(not b.chosen() and not b.submitted and b.receipt is None for b in ps.ballots.values())
     assert ps.history == [{"round": 1, "assignment": before, "results": first,
-                           "ballots": {s: {"posts": sorted(picks.get(s, [])), "points": {}, "timed_out":
-                                           s in ("dijkhoven", "lindeloo")} for s in STAKEHOLDERS}}]
+                           "ballots": {s: {"posts": sorted(picks.get(s, [])), "points": {}, "unsubmitted":
+                                           s in ("dijkhoven", "lindeloo"), "timed_out": False}
+                                       for s in STAKEHOLDERS}}]
     assert g.fac("next_round", round=1) == []  # a replayed "next" is harmless
+    for bad in (0, -1, -10**9, "1"):  # ... a round that never was is not
+        g.refused(FAC, {"type": "next_round", "round": bad}, "wrong_round")
     g.refused(FAC, {"type": "next_round", "round": 2}, "not_revealed")
     # the player who spoke for the tenants now speaks for Stadsveld, with Stadsveld's budget
     tenant = next(p for p, s in before.items() if s == "huurders")
@@ -629,8 +637,31 @@ def test_another_private_round_rotates_the_parties_and_keeps_the_revealed_one_fo
     g.refused(FAC, {"type": "next_round"}, "last_private_round")
     g.fac("open_joint", start_from="mes")
     g.refused(FAC, {"type": "next_round"}, "joint_open")
+    g.fac("close_joint")
+    assert g.fac("close_joint") == [] and g.fac("end") == []  # a double click on close is harmless
     assert snapshot(replay(g.events)) == snapshot(g.room)
     assert prio_view(replay(g.events), FAC) == prio_view(g.room, FAC)
+
+
+def test_an_earlier_round_names_who_played_it_not_who_joined_or_was_removed_later():
+    """Who spoke for a party in a round is fixed at its reveal: a late joiner after it is not
+    credited with it, and a player removed after it keeps their round but does not rotate on."""
+    g = Prio(players=4)  # huurders, stadsveld, dijkhoven, lindeloo
+    g.fac("lock")
+    g.fac("reveal")
+    late = g.join("Laat")  # joins between the reveal and the next round
+    assert g.room.prio.assignment[late] == "zorg"
+    gone = g.pid("huurders")
+    g.fac("remove_player", player=gone)
+    g.fac("next_round", rotate=True)
+    ps = g.room.prio
+    assert gone not in ps.assignment and ps.assignment[late] == "bestuur"
+    (r1,) = g.view(SCREEN)["earlier_rounds"]
+    members = {p["stakeholder"]: p["members"] for p in r1["packages"]}
+    assert members["huurders"] == [g.room.players[gone].name]
+    assert "Laat" not in json.dumps(r1)
+    assert g.view(("player", late))["viewer"]["earlier_stakeholders"] == [{"round": 1, "stakeholder": None}]
+    assert snapshot(replay(g.events)) == snapshot(g.room)
 
 
 def test_close_joint_finishes_with_the_agreed_package_and_who_gave_way_most():
@@ -827,6 +858,7 @@ def normalised(view: dict) -> dict:
         s["status"] = "*"
         s.pop("receipt", None)
         s.pop("timed_out", None)
+        s.pop("unsubmitted", None)
     return v
 
 
@@ -865,7 +897,7 @@ def test_before_the_reveal_a_player_sees_only_its_own_ballot_and_the_others_see_
             # receipts and timed_out only for the facilitator and the stakeholder itself
             for s in view["stakeholders"]:
                 if who != "facilitator" and s["id"] != own:
-                    assert "receipt" not in s and "timed_out" not in s, (who, s["id"])
+                    assert "receipt" not in s and "timed_out" not in s and "unsubmitted" not in s, (who, s["id"])
 
     check()
     g.fac("lock")  # locked is still before the reveal

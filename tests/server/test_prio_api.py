@@ -148,7 +148,8 @@ def test_after_the_lock_ballots_are_refused_and_the_joint_package_keeps_its_budg
         refused(room.post(cmd, a), 409, "round_locked", locked)
     assert state(room) == before
     mine = room.view(a)["mine"]
-    assert (mine["posts"], mine["status"], mine["timed_out"]) == (["M1"], "locked", True)  # the last draft counts
+    # the last draft counts, marked unsubmitted; timed_out is for the clock only
+    assert (mine["posts"], mine["status"], mine["unsubmitted"], mine["timed_out"]) == (["M1"], "locked", True, False)
 
     room.fac_cmd("reveal")
     room.fac_cmd("open_joint", start_from="empty")
