@@ -226,6 +226,7 @@ def test_another_private_round_with_rotated_parties_through_the_api_and_the_cons
     (r1,) = view["earlier_rounds"]
     assert [(p["stakeholder"], p["posts"]) for p in r1["packages"]] == [
         ("huurders", ["M1"]), ("stadsveld", []), ("dijkhoven", [])]
+    assert 'id="earlier-rounds"' in client.get(f"/r/{room.code}/f/{room.fac}").text  # the console keeps them at hand
     phone = client.get(f"/r/{room.code}/p/{a}").text
     assert "In ronde 1 sprak je voor Huurdersvereniging" in phone and "Eigen pakketten · ronde 2" in phone
     assert room.post({"type": "next_round", "round": 1}).status_code == 200  # a replayed "next": harmless
