@@ -406,6 +406,7 @@ EN: dict[str, str] = {
     "klok verlopen: laatste concept telt": "clock ran out: the last draft counts",
     "klok verlopen: niet ingediend, telt niet mee": "clock ran out: not submitted, does not count",
     "De klok liep af voordat je indiende: je concept telt niet mee.": "The clock ran out before you submitted: your draft does not count.",
+    "1 privéronde": "1 private round", "tot {n} privérondes": "up to {n} private rounds",
     "Nog een privéronde: partijen wisselen": "Another private round: parties rotate",
     "… met dezelfde partijen": "… with the same parties",
     "Of speel eerst nog een privéronde (ronde {n} van hoogstens {m}). Met wisselen spreekt elke speler dan voor de volgende partij in de lijst, met het budget van die partij; zo voelt iedereen een andere positie.":
